@@ -1,0 +1,124 @@
+"""One interface for every store of the estate: SQL databases and folders of files.
+
+Code above this module never asks which kind a store is. Data crosses the interface as Arrow
+tables and record batches; every method works on whole sets of rows, never one row at a time.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+
+class StoreError(Exception):
+    """A store cannot be reached or read. The message is one line a person can act on."""
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    name: str
+    type: pa.DataType
+    nullable: bool = True
+    native_type: str = ""  # the store's own type name (VARCHAR(80), MONEY, int64, ...)
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    columns: tuple[str, ...]
+    ref_table: str  # qualified like a table name of the same store (schema.table outside the default)
+    ref_columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    name: str  # "customers", or "schema.table" for a table outside the store's default schema
+    columns: tuple[ColumnInfo, ...]
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    row_count: int | None = None  # exact where cheap, else the store's estimate
+    partitioning: tuple[str, ...] = ()  # hive partition columns of a file dataset
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def schema(self) -> pa.Schema:
+        return pa.schema([pa.field(c.name, c.type, c.nullable) for c in self.columns])
+
+
+@dataclass(frozen=True)
+class TableChange:
+    """Rows of one table to delete and to update, each named by the values of `key` columns.
+
+    `deletes` holds the key columns of the rows to delete. `updates` holds the key columns plus
+    the columns to set, with their new values (one row per row to update).
+    """
+
+    table: str
+    key: tuple[str, ...]
+    deletes: pa.Table | None = None
+    updates: pa.Table | None = None
+
+
+@dataclass
+class ChangeResult:
+    table: str
+    deleted: int = 0
+    updated: int = 0
+    files_rewritten: list[str] = field(default_factory=list)
+
+
+class Store(ABC):
+    """A store of the estate. Opened by `connectors.open_store`; close it when done."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @abstractmethod
+    def tables(self) -> list[TableInfo]:
+        """Every table of the store (after include/exclude), with columns, keys and foreign keys."""
+
+    def table(self, name: str) -> TableInfo:
+        for info in self.tables():
+            if info.name == name:
+                return info
+        raise StoreError(f"store {self.name!r} has no table {name!r}")
+
+    @abstractmethod
+    def sample(
+        self, table: str, n: int, columns: Sequence[str] | None = None, seed: int = 0
+    ) -> pa.Table:
+        """About `n` rows drawn at random (all rows of a smaller table), without reading the whole table."""
+
+    @abstractmethod
+    def scan(
+        self, table: str, columns: Sequence[str] | None = None, batch_size: int = 65_536
+    ) -> Iterator[pa.RecordBatch]:
+        """Every row of the table, as record batches holding only `columns` (all by default)."""
+
+    @abstractmethod
+    def find(
+        self, table: str, column: str, values: Sequence[object], columns: Sequence[str] | None = None
+    ) -> pa.Table:
+        """Rows whose `column` is one of `values`, in bulk (chunked IN lists / filter push-down)."""
+
+    @abstractmethod
+    def apply(self, changes: Sequence[TableChange]) -> list[ChangeResult]:
+        """Deletes and updates, in one transaction for a database; each changed file rewritten atomically."""
+
+    @abstractmethod
+    def fingerprint(self, table: str) -> str:
+        """A cheap token that changes when the table's content changes (counts, sizes, mtimes)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,229 @@
+"""The estate file (PRODUCT.md contract): which stores to scan and what the business says about them.
+
+Validated once, here, with errors that name the file, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+RECIPIENT_KINDS = ("group_entities", "contractors", "service_providers", "third_parties")
+RecipientKind = Literal["group_entities", "contractors", "service_providers", "third_parties"]
+IdentityKind = Literal["email", "phone", "customer_id", "imsi", "iccid", "msisdn", "imei", "login_name"]
+# 1798.105(d) exemptions, by the short names the estate file uses.
+Exemption = Literal[
+    "complete_transaction",  # (d)(1)
+    "security",  # (d)(2)
+    "debug",  # (d)(3)
+    "free_speech",  # (d)(4)
+    "calecpa",  # (d)(5)
+    "research",  # (d)(6)
+    "internal_use",  # (d)(7)
+    "legal_obligation",  # (d)(8)
+]
+
+
+class EstateError(Exception):
+    """The estate file is wrong. The message is one line: file, key, what was expected."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ExemptionRule(_Strict):
+    table: str
+    exemption: Exemption
+    action: Literal["retain", "deidentify"] = "deidentify"
+    columns: list[str] = Field(default_factory=list)  # kept as is; the table's other PI is masked
+    note: str = ""
+
+
+class StoreConfigBase(_Strict):
+    source: str = ""
+    purposes: list[str] = Field(default_factory=list)
+    shared_with: dict[RecipientKind, list[str]] = Field(default_factory=dict)
+    include: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    retention_days: dict[str, int] = Field(default_factory=dict)  # table -> days kept
+    event_time: dict[str, str] = Field(default_factory=dict)  # table -> event-time column
+    exemptions: list[ExemptionRule] = Field(default_factory=list)
+
+    @field_validator("shared_with", mode="before")
+    @classmethod
+    def _recipients(cls, value: object) -> object:
+        # `shared_with: [service_providers, contractors]` is shorthand for kinds with no names.
+        if isinstance(value, list):
+            return {kind: [] for kind in value}
+        return value
+
+
+class SqlStoreConfig(StoreConfigBase):
+    kind: Literal["sql"]
+    url: str
+    schemas: list[str] = Field(default_factory=list)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise ValueError("not a SQLAlchemy URL (e.g. postgresql+psycopg://host/db)") from None
+        return value
+
+
+class FilesStoreConfig(StoreConfigBase):
+    kind: Literal["files"]
+    path: Path
+    format: Literal["parquet", "csv", "jsonl"] | None = None
+
+
+StoreConfig = Annotated[SqlStoreConfig | FilesStoreConfig, Field(discriminator="kind")]
+
+_COLUMN_REF = r"[A-Za-z_][\w$-]*(?:\.[A-Za-z_][\w$-]*){2,3}"
+_LINK = re.compile(rf"^\s*({_COLUMN_REF})\s*(->|=)\s*({_COLUMN_REF})\s*$")
+
+
+class ColumnRef(_Strict):
+    store: str
+    table: str  # schema.table outside the default schema
+    column: str
+
+    @classmethod
+    def parse(cls, text: str) -> ColumnRef:
+        parts = text.strip().split(".")
+        return cls(store=parts[0], table=".".join(parts[1:-1]), column=parts[-1])
+
+    def __str__(self) -> str:
+        return f"{self.store}.{self.table}.{self.column}"
+
+
+class Link(_Strict):
+    """`a -> b`: many rows of a refer to one of b. `a = b`: the same identity value in both."""
+
+    source: ColumnRef
+    target: ColumnRef
+    kind: Literal["reference", "same_identity"]
+
+    @classmethod
+    def parse(cls, text: str) -> Link:
+        match = _LINK.match(text)
+        if not match:
+            raise ValueError("expected 'store.table.column -> store.table.column' (or '=')")
+        left, arrow, right = match.groups()
+        kind: Literal["reference", "same_identity"] = "reference" if arrow == "->" else "same_identity"
+        return cls(source=ColumnRef.parse(left), target=ColumnRef.parse(right), kind=kind)
+
+    def __str__(self) -> str:
+        return f"{self.source} {'->' if self.kind == 'reference' else '='} {self.target}"
+
+
+class Estate(_Strict):
+    stores: dict[str, StoreConfig]
+    links: list[Link] = Field(default_factory=list)
+    identity: dict[IdentityKind, list[str]] = Field(default_factory=dict)
+    path: Path = Path("estate.yaml")  # where it was read from (set by load_estate)
+
+    @field_validator("links", mode="before")
+    @classmethod
+    def _links(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [Link.parse(v) if isinstance(v, str) else v for v in value]
+        return value
+
+    @field_validator("identity", mode="before")
+    @classmethod
+    def _identity(cls, value: object) -> object:
+        # `identity: [email, phone]` is shorthand: those kinds, columns found by discovery.
+        if isinstance(value, list):
+            return {kind: [] for kind in value}
+        return value
+
+    @field_validator("stores")
+    @classmethod
+    def _some_stores(cls, value: dict[str, StoreConfig]) -> dict[str, StoreConfig]:
+        if not value:
+            raise ValueError("at least one store is required")
+        for name in value:
+            if not re.fullmatch(r"[A-Za-z_][\w-]*", name):
+                raise ValueError(f"store name {name!r} must be a word (letters, digits, _ or -)")
+        return value
+
+    @model_validator(mode="after")
+    def _links_name_stores(self) -> Estate:
+        for link in self.links:
+            for ref in (link.source, link.target):
+                if ref.store not in self.stores:
+                    raise ValueError(f"link '{link}' names unknown store {ref.store!r}")
+        return self
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    # pydantic puts the discriminator's value in the path (stores.billing.sql.url): drop it.
+    parts = [str(p) for p in loc if p not in ("sql", "files", "function-before[_links(), list[Link]]")]
+    return ".".join(parts)
+
+
+def load_estate(path: str | Path) -> Estate:
+    """Read and validate an estate file. Relative store paths resolve against the file's folder."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise EstateError(f"{path}: estate file not found") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise EstateError(f"{path}: cannot read estate file ({err})") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise EstateError(f"{path}: not valid YAML{where}") from None
+    if not isinstance(raw, dict):
+        raise EstateError(f"{path}: expected a mapping with a 'stores' key")
+    try:
+        estate = Estate.model_validate({**raw, "path": path})
+    except ValidationError as err:
+        first = err.errors()[0]
+        key = _location(first["loc"]) or "(top level)"
+        message = first["msg"].removeprefix("Value error, ")
+        raise EstateError(f"{path}: {key}: {message}") from None
+    return _resolved(estate)
+
+
+def _resolved(estate: Estate) -> Estate:
+    base = estate.path.parent
+    stores: dict[str, StoreConfig] = {}
+    for name, store in estate.stores.items():
+        if isinstance(store, FilesStoreConfig):
+            folder = store.path if store.path.is_absolute() else (base / store.path)
+            if not folder.is_dir():
+                raise EstateError(f"{estate.path}: stores.{name}.path: no such directory {folder}")
+            store = store.model_copy(update={"path": folder.resolve()})
+        elif isinstance(store, SqlStoreConfig):
+            try:
+                url = _resolved_sqlite(store.url, base)
+            except EstateError as err:
+                raise EstateError(f"{estate.path}: stores.{name}.url: {err}") from None
+            store = store.model_copy(update={"url": url})
+        stores[name] = store
+    return estate.model_copy(update={"stores": stores})
+
+
+def _resolved_sqlite(url: str, base: Path) -> str:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return url
+    db = Path(parsed.database)
+    if not db.is_absolute():
+        db = (base / db).resolve()
+    if not db.is_file():
+        # SQLAlchemy would create an empty database here: refuse instead of writing anything.
+        raise EstateError(f"{url}: no such SQLite database file {db}")
+    return parsed.set(database=str(db)).render_as_string(hide_password=False)

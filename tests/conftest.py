@@ -1,0 +1,60 @@
+"""Shared fixtures: throw-away databases on the live PostgreSQL and MariaDB servers.
+
+Outside CI a server that cannot be reached skips its tests with the reason; under CI=true the
+servers are part of the machine, so an unreachable one fails the test instead.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+SERVERS = {
+    "postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432/{db}",
+    "mariadb": "mysql+pymysql://root@127.0.0.1:3306/{db}",
+}
+ADMIN_DB = {"postgresql": "postgres", "mariadb": "test"}
+
+
+def _admin_engine(server: str) -> sa.Engine:
+    url = SERVERS[server].format(db=ADMIN_DB[server])
+    return sa.create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+
+
+def _unreachable(server: str, err: Exception) -> None:
+    reason = f"{server} on 127.0.0.1 not reachable: {str(err).splitlines()[0]}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: the live servers are required)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def live_database(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A SQLAlchemy URL of a new, empty database on the server named by the test's parameter."""
+    server: str = request.param
+    name = f"ccpa_{uuid.uuid4().hex[:12]}"
+    admin = _admin_engine(server)
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    except sa.exc.OperationalError as err:
+        admin.dispose()
+        _unreachable(server, err)
+    try:
+        yield SERVERS[server].format(db=name)
+    finally:
+        with admin.connect() as conn:
+            if server == "postgresql":
+                conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            else:
+                conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+        admin.dispose()
+
+
+def live(*servers: str) -> pytest.MarkDecorator:
+    """Parametrise a test over live servers: `@live("postgresql", "mariadb")` + a `live_database` arg."""
+    return pytest.mark.parametrize("live_database", servers, indirect=True)
