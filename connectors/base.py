@@ -89,9 +89,7 @@ class Store(ABC):
         raise StoreError(f"store {self.name!r} has no table {name!r}")
 
     @abstractmethod
-    def sample(
-        self, table: str, n: int, columns: Sequence[str] | None = None, seed: int = 0
-    ) -> pa.Table:
+    def sample(self, table: str, n: int, columns: Sequence[str] | None = None, seed: int = 0) -> pa.Table:
         """About `n` rows drawn at random (all rows of a smaller table), without reading the whole table."""
 
     @abstractmethod

@@ -117,7 +117,7 @@ class Link(_Strict):
     def parse(cls, text: str) -> Link:
         match = _LINK.match(text)
         if not match:
-            raise ValueError("expected 'store.table.column -> store.table.column' (or '=')")
+            raise ValueError(f"{text!r}: expected 'store.table.column -> store.table.column' (or '=')")
         left, arrow, right = match.groups()
         kind: Literal["reference", "same_identity"] = "reference" if arrow == "->" else "same_identity"
         return cls(source=ColumnRef.parse(left), target=ColumnRef.parse(right), kind=kind)
@@ -166,10 +166,12 @@ class Estate(_Strict):
         return self
 
 
+_MESSAGES = {"extra_forbidden": "unknown key", "missing": "required key is missing"}
+
+
 def _location(loc: tuple[int | str, ...]) -> str:
     # pydantic puts the discriminator's value in the path (stores.billing.sql.url): drop it.
-    parts = [str(p) for p in loc if p not in ("sql", "files", "function-before[_links(), list[Link]]")]
-    return ".".join(parts)
+    return ".".join(str(p) for p in loc if p not in ("sql", "files"))
 
 
 def load_estate(path: str | Path) -> Estate:
@@ -192,7 +194,7 @@ def load_estate(path: str | Path) -> Estate:
     except ValidationError as err:
         first = err.errors()[0]
         key = _location(first["loc"]) or "(top level)"
-        message = first["msg"].removeprefix("Value error, ")
+        message = _MESSAGES.get(first["type"], first["msg"].removeprefix("Value error, "))
         raise EstateError(f"{path}: {key}: {message}") from None
     return _resolved(estate)
 
