@@ -1,0 +1,143 @@
+"""A folder of Parquet, CSV or JSON-lines files as a Store, through pyarrow.dataset.
+
+Each file directly in the folder is a table; each sub-directory is a (possibly hive-partitioned)
+dataset table. Sampling reads a few random files and row groups; lookups push their filter down;
+changes rewrite, atomically, only the files holding the keys (see `_file_rewrite`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.fs as pa_fs
+
+from connectors._file_changes import conformed, plan_change
+from connectors._file_layout import TableLayout, discover
+from connectors._file_rewrite import rewrite
+from connectors._file_sample import sample_dataset
+from connectors.base import ChangeResult, ColumnInfo, Store, StoreError, TableChange, TableInfo
+from connectors.estate import FilesStoreConfig
+
+
+class FileStore(Store):
+    """`filesystem` (optional) must show the same local paths; tests pass one that counts reads."""
+
+    def __init__(
+        self, name: str, config: FilesStoreConfig, *, filesystem: pa_fs.FileSystem | None = None
+    ) -> None:
+        super().__init__(name)
+        self.config = config
+        self.root = Path(config.path)
+        self.filesystem = filesystem or pa_fs.LocalFileSystem()
+
+    def tables(self) -> list[TableInfo]:
+        return [self._table_info(layout) for layout in self._layouts().values()]
+
+    def sample(self, table: str, n: int, columns: Sequence[str] | None = None, seed: int = 0) -> pa.Table:
+        with self._reading(table):
+            dataset = self._dataset(table)
+            return sample_dataset(dataset, n, self._columns(table, dataset, columns), seed)
+
+    def scan(
+        self, table: str, columns: Sequence[str] | None = None, batch_size: int = 65_536
+    ) -> Iterator[pa.RecordBatch]:
+        with self._reading(table):
+            dataset = self._dataset(table)
+            chosen = self._columns(table, dataset, columns)
+            yield from dataset.to_batches(columns=chosen, batch_size=batch_size)
+
+    def find(
+        self, table: str, column: str, values: Sequence[object], columns: Sequence[str] | None = None
+    ) -> pa.Table:
+        with self._reading(table):
+            dataset = self._dataset(table)
+            chosen = self._columns(table, dataset, columns)
+            [key] = self._columns(table, dataset, [column])
+            wanted = conformed([v for v in values if v is not None], dataset.schema.field(key).type, key)
+            if not len(wanted):
+                return pa.schema([dataset.schema.field(c) for c in chosen]).empty_table()
+            return dataset.to_table(columns=chosen, filter=pc.field(key).isin(wanted))
+
+    def apply(self, changes: Sequence[TableChange]) -> list[ChangeResult]:
+        """Each change is planned, staged and committed before the next one is planned."""
+        results = []
+        for change in changes:
+            layout = self._layout(change.table)
+            with self._reading(change.table):
+                plan = plan_change(layout, layout.dataset(self.filesystem), change)
+                rewrite(layout.format, plan)
+            results.append(
+                ChangeResult(
+                    change.table,
+                    deleted=sum(edit.deleted for edit in plan.edits),
+                    updated=sum(edit.updated for edit in plan.edits),
+                    files_rewritten=[edit.relative for edit in plan.edits if edit.changed],
+                )
+            )
+        return results
+
+    def fingerprint(self, table: str) -> str:
+        digest = hashlib.sha256()
+        for file in self._layout(table).files:
+            digest.update(f"{file.relative}\0{file.size}\0{file.mtime_ns}\n".encode())
+        return digest.hexdigest()
+
+    def _layouts(self) -> dict[str, TableLayout]:
+        try:
+            layouts = discover(self.root, self.config.format, self.filesystem)
+        except StoreError as err:
+            raise StoreError(f"store {self.name!r}: {err}") from None
+        include, exclude = self.config.include, self.config.exclude
+        return {
+            layout.name: layout
+            for layout in layouts
+            if (not include or any(fnmatchcase(layout.name, glob) for glob in include))
+            and not any(fnmatchcase(layout.name, glob) for glob in exclude)
+        }
+
+    def _layout(self, table: str) -> TableLayout:
+        layout = self._layouts().get(table)
+        if layout is None:
+            raise StoreError(f"store {self.name!r} has no table {table!r}")
+        return layout
+
+    def _dataset(self, table: str) -> ds.Dataset:
+        return self._layout(table).dataset(self.filesystem)
+
+    def _table_info(self, layout: TableLayout) -> TableInfo:
+        with self._reading(layout.name):
+            dataset = layout.dataset(self.filesystem)
+            rows = dataset.count_rows() if layout.format == "parquet" else None  # footers only
+        columns = tuple(
+            ColumnInfo(field.name, field.type, field.nullable, str(field.type)) for field in dataset.schema
+        )
+        return TableInfo(layout.name, columns, row_count=rows, partitioning=layout.partitioning)
+
+    def _columns(self, table: str, dataset: ds.Dataset, columns: Sequence[str] | None) -> list[str]:
+        names: list[str] = dataset.schema.names
+        if columns is None:
+            return names
+        for column in columns:
+            if column not in names:
+                raise StoreError(f"table {table!r} of store {self.name!r} has no column {column!r}")
+        return list(columns)
+
+    @contextmanager
+    def _reading(self, table: str) -> Iterator[None]:
+        """Arrow and OS errors become one-line StoreErrors naming the store and the table."""
+        try:
+            yield
+        except StoreError as err:
+            if f"store {self.name!r}" in str(err):
+                raise
+            raise StoreError(f"store {self.name!r}, table {table!r}: {err}") from None
+        except (pa.ArrowException, OSError) as err:
+            reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise StoreError(f"store {self.name!r}, table {table!r}: {reason}") from None
