@@ -1,7 +1,16 @@
 """Connectors: the estate file, and one Store interface over SQL databases and folders of files."""
 
 from connectors.base import ChangeResult, ColumnInfo, ForeignKey, Store, StoreError, TableChange, TableInfo
-from connectors.estate import Estate, EstateError, FilesStoreConfig, SqlStoreConfig, StoreConfig, load_estate
+from connectors.estate import (
+    ColumnRef,
+    Estate,
+    EstateError,
+    FilesStoreConfig,
+    Link,
+    SqlStoreConfig,
+    StoreConfig,
+    load_estate,
+)
 
 
 def open_store(name: str, config: StoreConfig) -> Store:
@@ -18,10 +27,12 @@ def open_store(name: str, config: StoreConfig) -> Store:
 __all__ = [
     "ChangeResult",
     "ColumnInfo",
+    "ColumnRef",
     "Estate",
     "EstateError",
     "FilesStoreConfig",
     "ForeignKey",
+    "Link",
     "SqlStoreConfig",
     "Store",
     "StoreConfig",

@@ -7,6 +7,7 @@ tables and record batches; every method works on whole sets of rows, never one r
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import Self
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -115,7 +116,7 @@ class Store(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -1,0 +1,174 @@
+"""SQL stores behind the Store interface: SQLite, PostgreSQL (psycopg 3), MariaDB/MySQL (pymysql).
+
+SQLAlchemy Core only. Every statement is parameterised and every identifier is quoted by the
+dialect, so table and column names may hold any character. Reflection is read once per store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import pyarrow as pa
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, make_url
+
+from connectors._sql_arrow import BatchBuilder
+from connectors._sql_catalog import SqlTable, reflect
+from connectors._sql_changes import apply_change, check_change
+from connectors._sql_sampling import CHUNK, chunks, sample_rows
+from connectors._sql_stats import fingerprint, flush_counters
+from connectors.base import ChangeResult, Store, StoreError, TableChange, TableInfo
+from connectors.estate import SqlStoreConfig
+
+CONNECT_TIMEOUT = 5  # seconds
+_TIMEOUT_ARGS = {"postgresql": "connect_timeout", "mysql": "connect_timeout", "mariadb": "connect_timeout"}
+# A value quoted in a database's message ("Duplicate entry 'x@y.com'") is personal data: never shown.
+_QUOTED_VALUE = re.compile(r"""((?:entry|value:?|:)\s*)(['"])(?:(?!\2).)*\2""")
+
+
+class SqlStore(Store):
+    """A database reached through a SQLAlchemy URL; opening it checks that it answers."""
+
+    def __init__(self, name: str, config: SqlStoreConfig) -> None:
+        super().__init__(name)
+        self.config = config
+        self._url = make_url(config.url)
+        self._engine = _connect(name, self._url)
+        self._catalog: dict[str, SqlTable] | None = None
+
+    @property
+    def engine(self) -> sa.Engine:
+        """The SQLAlchemy engine (for diagnostics and tests; code above the Store does not use it)."""
+        return self._engine
+
+    def tables(self) -> list[TableInfo]:
+        return [table.info for table in self._tables().values()]
+
+    def sample(self, table: str, n: int, columns: Sequence[str] | None = None, seed: int = 0) -> pa.Table:
+        target = self._table(table)
+        names = target.selected(columns)
+        with self._failures(f"sample table {table!r}"), self._engine.connect() as conn:
+            rows = sample_rows(conn, target, names, n, seed)
+        return BatchBuilder(target.fields(names)).table(rows)
+
+    def scan(
+        self, table: str, columns: Sequence[str] | None = None, batch_size: int = 65_536
+    ) -> Iterator[pa.RecordBatch]:
+        target = self._table(table)
+        names = target.selected(columns)
+        return self._stream(target, names, batch_size)
+
+    def find(
+        self, table: str, column: str, values: Sequence[object], columns: Sequence[str] | None = None
+    ) -> pa.Table:
+        target = self._table(table)
+        names = target.selected(columns)
+        (searched,) = target.selected([column])
+        builder = BatchBuilder(target.fields(names))
+        as_text = pa.types.is_string(target.fields([searched])[0].type)
+        wanted = _distinct(values, as_text)
+        if not wanted:
+            return builder.table([])
+        statement = (
+            sa.select(*(target.clause.c[c] for c in names))
+            .select_from(target.clause)
+            .where(target.clause.c[searched].in_(target.bind("values", [searched], expanding=True)))
+        )
+        rows: list[Sequence[object]] = []
+        with self._failures(f"search table {table!r}"), self._engine.connect() as conn:
+            for chunk in chunks(wanted, CHUNK):
+                rows += conn.execute(statement, {"values": list(chunk)}).all()
+        return builder.table(rows)
+
+    def apply(self, changes: Sequence[TableChange]) -> list[ChangeResult]:
+        """Every change in one transaction: any failure rolls all of them back and raises StoreError."""
+        targets = [self._table(change.table) for change in changes]
+        for target, change in zip(targets, changes, strict=True):
+            check_change(target, change)
+        with self._failures("apply the changes, all rolled back"), self._engine.begin() as conn:
+            results = [apply_change(conn, t, c) for t, c in zip(targets, changes, strict=True)]
+            flush_counters(conn)
+        return results
+
+    def fingerprint(self, table: str) -> str:
+        """See `connectors._sql_stats.fingerprint` for what the token sees and misses."""
+        target = self._table(table)
+        with self._failures(f"read statistics of table {table!r}"), self._engine.connect() as conn:
+            return fingerprint(conn, target)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def _tables(self) -> dict[str, SqlTable]:
+        if self._catalog is None:
+            with self._failures("read the tables"), self._engine.connect() as conn:
+                self._catalog = reflect(conn, self.name, self.config)
+        return self._catalog
+
+    def _table(self, name: str) -> SqlTable:
+        try:
+            return self._tables()[name]
+        except KeyError:
+            raise StoreError(f"store {self.name!r} has no table {name!r}") from None
+
+    def _stream(self, target: SqlTable, names: list[str], batch_size: int) -> Iterator[pa.RecordBatch]:
+        builder = BatchBuilder(target.fields(names))
+        statement = sa.select(*(target.clause.c[c] for c in names)).select_from(target.clause)
+        with self._failures(f"read table {target.info.name!r}"), self._engine.connect() as conn:
+            result = conn.execution_options(yield_per=batch_size).execute(statement)
+            for rows in result.partitions():
+                yield builder.batch(rows)
+
+    @contextmanager
+    def _failures(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except sa.exc.SQLAlchemyError as err:
+            reason = _reason(err, self._url.password)
+            raise StoreError(f"store {self.name!r}: cannot {action} ({reason})") from None
+
+
+def _connect(name: str, url: URL) -> sa.Engine:
+    timeout = _TIMEOUT_ARGS.get(url.get_backend_name())
+    connect_args = {timeout: CONNECT_TIMEOUT} if timeout else {}
+    engine: sa.Engine | None = None
+    try:
+        engine = sa.create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+        with engine.connect():
+            pass
+    except (sa.exc.SQLAlchemyError, ImportError) as err:
+        if engine is not None:
+            engine.dispose()
+        shown = url.render_as_string(hide_password=True)
+        raise StoreError(
+            f"store {name!r}: cannot connect to {shown} ({_reason(err, url.password)})"
+        ) from None
+    return engine
+
+
+def _reason(err: BaseException, secret: object) -> str:
+    """The first line of the driver's message, without the password or quoted values."""
+    cause = getattr(err, "orig", None) or err
+    args = cause.args
+    message = args[1] if len(args) == 2 and isinstance(args[0], int) else str(cause)  # pymysql: (code, text)
+    lines = str(message).strip().splitlines()
+    text = lines[0].strip() if lines else type(cause).__name__
+    if secret:
+        text = text.replace(str(secret), "***")
+    return _QUOTED_VALUE.sub(r"\1\2…\2", text)
+
+
+def _distinct(values: Sequence[object], as_text: bool) -> list[object]:
+    """The values to look for, once each, as plain Python values (text for a text column)."""
+    wanted: dict[object, None] = {}
+    for value in values:
+        if isinstance(value, pa.Scalar):
+            value = value.as_py()
+        elif hasattr(value, "item"):  # a numpy scalar
+            value = value.item()
+        if value is None:
+            continue
+        wanted[str(value) if as_text and not isinstance(value, str) else value] = None
+    return list(wanted)
