@@ -95,7 +95,7 @@ def test_every_emitted_entity_is_mapped(categories: CategoryMap) -> None:
         ("JOB_TITLE", "professional", None),
         ("LATITUDE", "geolocation", "precise_geolocation"),
         ("CELL_ID", "geolocation", "precise_geolocation"),
-        ("LOCATION", "geolocation", None),
+        ("LOCATION", None, None),
         ("COOKIE_ID", "network_activity", None),
         ("USER_AGENT", "network_activity", None),
         ("TIMESTAMP", "network_activity", None),
