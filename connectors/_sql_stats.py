@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -62,6 +61,9 @@ def row_estimate(conn: Connection, table: SqlTable) -> int:
     return count(conn, table)
 
 
+SMALL_DIGEST_ROWS = 20_000
+
+
 def fingerprint(conn: Connection, table: SqlTable) -> str:
     """A token that changes when the table's rows change, read from statistics, not from the rows.
 
@@ -72,8 +74,9 @@ def fingerprint(conn: Connection, table: SqlTable) -> str:
     - MariaDB: TABLE_ROWS, DATA_LENGTH, INDEX_LENGTH, UPDATE_TIME (whole seconds, not kept
       across a server restart), plus CHECKSUM TABLE of a small table. On a large table an
       update-only change within the same second as the previous token can go unseen.
-    - SQLite: count(*) of a small table, the rowid range, and the database file's change counter,
-      size and mtime: any write to the file changes the token of every table in it.
+    - SQLite: the row count (or rowid range of a large table), and a digest of the rows of a
+      small table (up to SMALL_DIGEST_ROWS). A large table's in-place update that keeps its count
+      and rowid range goes unseen (the file's own change counter would flag every table of it).
     - Other databases: count(*), which misses updates.
     A token can also change without a change of rows (VACUUM, ANALYZE, a statistics reset).
     """
@@ -87,8 +90,10 @@ def fingerprint(conn: Connection, table: SqlTable) -> str:
         parts += table_stats
         parts.append(_checksum(conn, table) if table_stats[1] <= SMALL_BYTES else None)
     elif conn.dialect.name == "sqlite":
-        parts += [row_estimate(conn, table), *(key_range(conn, table, ROWID) if table.has_rowid else ())]
-        parts += _sqlite_file(conn, table.schema)
+        rows = row_estimate(conn, table)
+        parts += [rows, *(key_range(conn, table, ROWID) if table.has_rowid else ())]
+        if rows <= SMALL_DIGEST_ROWS:
+            parts.append(_digest(conn, table))
     else:
         parts.append(count(conn, table))
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
@@ -131,16 +136,10 @@ def _checksum(conn: Connection, table: SqlTable) -> object:
     return statement.exec_driver_sql(f"CHECKSUM TABLE {quoted}").one()[1]
 
 
-def _sqlite_file(conn: Connection, schema: str) -> list[object]:
-    files = {name: path for _, name, path in conn.exec_driver_sql("PRAGMA database_list")}
-    path = files.get(schema)
-    if not path:
-        return []  # an in-memory database
-    with open(path, "rb") as db:
-        header = db.read(100)
-    facts: list[object] = [header[24:28].hex()]  # the header's file change counter
-    for name in (path, f"{path}-wal"):
-        if os.path.exists(name):
-            stat = os.stat(name)
-            facts += [stat.st_size, stat.st_mtime_ns]
-    return facts
+def _digest(conn: Connection, table: SqlTable) -> str:
+    """A hash of every row of a small table, streamed."""
+    digest = hashlib.sha256()
+    result = conn.execution_options(stream_results=True).execute(sa.select(table.clause))
+    for row in result:
+        digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()

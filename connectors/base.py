@@ -7,9 +7,9 @@ tables and record batches; every method works on whole sets of rows, never one r
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Self
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Self
 
 import pyarrow as pa
 

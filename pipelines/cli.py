@@ -10,6 +10,7 @@ from pathlib import Path
 
 from connectors import Estate, EstateError, StoreError, load_estate
 from pipelines import console
+from pipelines.commands import scan
 from pipelines.estate_overview import overview
 from pipelines.output import OutputError, staged_folder
 
@@ -45,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="build the demo estate and run the main job on it")
     _demo_options(demo, out_required=False)
     demo.set_defaults(command=_demo)
+    scan.add_parser(commands)
     return parser
 
 

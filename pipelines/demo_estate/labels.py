@@ -5,12 +5,17 @@ Categories are the PRODUCT.md keys. Rules, applied the same way everywhere:
   null: a number the business made up identifies a row, not a person, and carries no category;
   the identifiers it points to are labelled where they live.
 - Status columns, catalogues (plans, products, cell_towers) and decoys are null: order_number
-  (digits failing Luhn), firmware_version (looks like an IPv4), payload_sha256 (a hex digest, not
-  a password hash), sku, mcc/mnc. Device `model` is null too: it names a product shared by
-  thousands of devices, like the plan catalogue; only the IMEI identifies the device.
+  (digits failing Luhn), firmware_version (looks like an IPv4), sku, mcc/mnc. payload_sha256 (a
+  hex digest) is no password hash: it is a detail of the API-call log like the operation (see
+  below). Device `model` is null too: it names a product shared by thousands of devices, like
+  the plan catalogue; only the IMEI identifies the device.
 - Date of birth is an identifier (the notice's examples list it), not a protected classification.
-- login_name and password_hash are identifiers, both sensitive `account_login` (CPRA: a log-in
-  together with its password); an email used elsewhere is not a login.
+- login_name is an identifier (the statute's "account name"), password_hash is network activity
+  (the notice's "Account information"); both are sensitive `account_login` (CPRA: a log-in together
+  with its password); an email used elsewhere is not a login.
+- city and state on their own are null: a place name identifies nobody, and the notice's
+  geolocation is the device's location; the postal address is carried by street and postal code.
+- Cookie ids are network activity: the notice names cookies in that row.
 - card_number and iban: customer_records, sensitive `financial_account`; card_expiry, card_last4
   and holder_name are customer records held with them but not sensitive (no full number).
 - A timestamp takes the category of the record it dates: an account's created_at/last_login_at,
@@ -24,7 +29,9 @@ Categories are the PRODUCT.md keys. Rules, applied the same way everywhere:
   Ticket subjects come from a fixed list of issue titles and hold nothing personal: null.
 - url_path is network_activity even when it carries an IMSI (/console/sims/<IMSI>): the column is
   web-site use; the IMSI inside is an extra entity, not its category.
-- operator_id ('OP' + digits) is the consumer's console account id: an identifier.
+- operator_id ('OP' + digits) is an internal account key, like customer_id: null.
+- In an activity log (events per SIM), every descriptive column is part of the data transmission
+  history: an SMS's direction, length and delivery status, an API call's operation.
 """
 
 from __future__ import annotations
@@ -66,7 +73,7 @@ def _geo(entity: str, kind: str | None = None) -> Label:
     return _label("geolocation", entity, kind)
 
 
-TIME, LOCATION = _activity("TIMESTAMP"), _ident("LOCATION")
+TIME = _activity("TIMESTAMP")
 IMSI, IMEI = _ident("IMSI"), _ident("IMEI")
 
 # fmt: off
@@ -74,12 +81,13 @@ LABELS: dict[str, dict[str, Label]] = {
     "billing.customers": {
         "id": NONE, "first_name": _ident("PERSON"), "last_name": _ident("PERSON"),
         "email": _ident("EMAIL_ADDRESS"), "phone": _ident("PHONE_NUMBER"),
-        "street_address": _ident("STREET_ADDRESS"), "city": LOCATION, "state": LOCATION,
+        "street_address": _ident("STREET_ADDRESS"), "city": NONE, "state": NONE,
         "postal_code": _ident("POSTAL_CODE"), "date_of_birth": _ident("DATE_OF_BIRTH"), "created_at": TIME,
     },
     "billing.accounts": {
         "id": NONE, "customer_id": NONE, "login_name": _ident("LOGIN_NAME", LOGIN),
-        "password_hash": _ident("PASSWORD_HASH", LOGIN), "created_at": TIME, "last_login_at": TIME,
+        "password_hash": _label("network_activity", "PASSWORD_HASH", LOGIN),
+        "created_at": TIME, "last_login_at": TIME,
     },
     "billing.payment_methods": {
         "id": NONE, "customer_id": NONE, "method": _commercial("PAYMENT_METHOD"),
@@ -117,12 +125,12 @@ LABELS: dict[str, dict[str, Label]] = {
     },
     "device_logs.sms": {
         "sms_id": NONE, "imsi": IMSI, "direction": _activity("SMS_DIRECTION"), "sent_at": TIME,
-        "length": _activity("MESSAGE_LENGTH"), "status": NONE, "dt": TIME,
+        "length": _activity("MESSAGE_LENGTH"), "status": _activity("USAGE_DETAIL"), "dt": TIME,
     },
     "device_logs.api_events": {
-        "event_id": NONE, "operator_id": _ident("OPERATOR_ID"), "imsi": IMSI,
+        "event_id": NONE, "operator_id": NONE, "imsi": IMSI,
         "operation": _activity("API_OPERATION"), "source_ip": _geo("IP_ADDRESS"), "at": TIME,
-        "payload_sha256": NONE, "dt": TIME,
+        "payload_sha256": _activity("USAGE_DETAIL"), "dt": TIME,
     },
     "device_logs.cell_towers": {
         "cell_id": NONE, "radio": NONE, "lat": NONE, "lon": NONE, "mcc": NONE, "mnc": NONE,
@@ -142,7 +150,8 @@ LABELS: dict[str, dict[str, Label]] = {
         "updated_at": _label("inferences", "TIMESTAMP"),
     },
     "crm.web_visits": {
-        "id": NONE, "contact_id": NONE, "cookie_id": _ident("COOKIE_ID"), "url_path": _activity("URL_PATH"),
+        "id": NONE, "contact_id": NONE, "cookie_id": _activity("COOKIE_ID"),
+        "url_path": _activity("URL_PATH"),
         "user_agent": _activity("USER_AGENT"), "visited_at": TIME,
     },
     "crm.products": {"sku": NONE, "name": NONE, "list_price": NONE},

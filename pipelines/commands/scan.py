@@ -1,0 +1,61 @@
+"""`ccpa scan`: the inventory of an estate, with progress per table and a summary at the end."""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from pathlib import Path
+
+from connectors import load_estate
+from pipelines import console
+from pipelines.discovery.inventory import Inventory, scan_estate
+from pipelines.discovery.report import write_inventory
+from pipelines.discovery.scan_cache import ScanCache
+
+CACHE_FOLDER = ".ccpa-cache"
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    scan = commands.add_parser("scan", help="classify every column of every store (inventory)")
+    scan.add_argument("--estate", required=True, type=Path, help="estate file (YAML)")
+    scan.add_argument("--out", required=True, type=Path, help="folder for inventory.json/.csv/.parquet")
+    scan.add_argument("--sample", type=int, default=1_000, help="rows sampled per table (default 1000)")
+    scan.add_argument("--full", action="store_true", help="re-sample every table, even unchanged ones")
+    scan.set_defaults(command=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    inventory = inventory_of(args.estate, args.out, args.sample, full=args.full)
+    summarise(inventory, args.out)
+    return 0
+
+
+def inventory_of(estate_file: Path, out: Path, sample: int, full: bool = False) -> Inventory:
+    estate = load_estate(estate_file)
+    cache = None if full else ScanCache(out / CACHE_FOLDER)
+    with console.steps("scanning") as bar:
+        report = console.step_reporter(bar)
+        inventory = scan_estate(estate, sample_size=sample, cache=cache, progress=lambda e, d: report(d, 0))
+    if inventory.notice:
+        console.err.print(f"note: {inventory.notice}")
+    write_inventory(inventory, out)
+    return inventory
+
+
+def summarise(inventory: Inventory, out: Path) -> None:
+    by_store: Counter[tuple[str, str]] = Counter()
+    for record in inventory.columns:
+        by_store[(record.store, record.category or "-")] += 1
+    stores = sorted({s for s, _ in by_store})
+    categories = [*sorted({c for _, c in by_store if c != "-"}), "-"]
+    console.table(
+        f"inventory: {len(inventory.columns):,} columns, "
+        f"{sum(1 for r in inventory.columns if r.category):,} with personal information, "
+        f"{sum(1 for r in inventory.columns if r.sensitive):,} sensitive",
+        ["category", *stores],
+        [(c if c != "-" else "(none)", *(by_store[(s, c)] for s in stores)) for c in categories],
+    )
+    console.out.print(
+        f"{inventory.tables_sampled} tables sampled, {inventory.tables_reused} unchanged since the last "
+        f"scan; {len(inventory.links)} links -> {out}/inventory.json"
+    )

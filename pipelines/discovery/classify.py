@@ -1,0 +1,199 @@
+"""One column's verdict: which entity it holds, how sure we are, and why.
+
+Evidence combined, as a reviewer would weigh it:
+- the values: share of non-empty sampled values a recognizer validates (prevalence), never a
+  mean diluted by nulls and never one lucky hit;
+- the name: what the vocabulary says it holds, and whether the values have that entity's shape;
+- the type and statistics: a name cannot make 0/1 flags into phone numbers;
+- free text: long, varied, wordy values are reported as such, with the kinds of PI they mention.
+The table's context (catalogue or consumer record) is applied afterwards, in `context.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from pipelines.discovery.analyzer import AnalyzerSetup
+from pipelines.discovery.column_names import NameHint, vocabulary
+from pipelines.discovery.names_lexicon import person_name_share
+from pipelines.discovery.profile import ColumnSample
+from pipelines.discovery.value_evidence import NER_ENTITIES, Support, ValueEvidence, value_evidence
+from pipelines.discovery.value_shapes import SHAPES, fit
+
+NER_FAMILY = frozenset({"PERSON", "LOCATION", "ORGANIZATION", "NRP", "JOB_TITLE", "NATIONALITY"})
+# Without a name to go on, some entities need a stricter shape: a bare 'base.bd' is not a URL.
+ALONE_SHAPES = {"URL": "URL_WITH_SCHEME"}
+STRONG_SCORE = 0.3  # a recognizer result at or above this is evidence by itself
+MIN_FIT = 0.7  # share of values that must have the named entity's shape
+ALONE_PREVALENCE = 0.6  # values alone decide when this share is recognised
+ALONE_SCORE = 0.4
+# When two entities explain the values equally, the more specific one wins.
+SPECIFICITY = (
+    "ICCID",
+    "IMSI",
+    "IMEI",
+    "MSISDN",
+    "CREDIT_CARD",
+    "IBAN_CODE",
+    "PASSWORD_HASH",
+    "EMAIL_ADDRESS",
+    "US_SSN",
+    "MAC_ADDRESS",
+    "IP_ADDRESS",
+    "CELL_ID",
+    "GEO_COORDINATES",
+    "USER_AGENT",
+    "URL",
+    "PHONE_NUMBER",
+    "STREET_ADDRESS",
+    "DATE_OF_BIRTH",
+    "PERSON",
+)
+
+
+@dataclass(frozen=True)
+class ColumnFinding:
+    column: str
+    entity: str | None
+    confidence: float
+    prevalence: float
+    evidence: tuple[str, ...]
+    other_entities: tuple[str, ...] = ()
+    mentions: dict[str, int] = field(default_factory=dict)  # free text: entity -> values mentioning it
+    non_empty: int = 0  # non-empty values sampled
+    uniqueness: float = 0.0  # distinct / non-empty
+
+    @property
+    def unique(self) -> bool:
+        return self.non_empty > 1 and self.uniqueness >= 0.999
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    entity: str
+    confidence: float
+    prevalence: float
+    reasons: tuple[str, ...]
+
+
+def classify_column(sample: ColumnSample, setup: AnalyzerSetup) -> ColumnFinding:
+    finding = _classify(sample, setup)
+    return replace(finding, non_empty=sample.non_empty, uniqueness=sample.uniqueness)
+
+
+def _classify(sample: ColumnSample, setup: AnalyzerSetup) -> ColumnFinding:
+    hints = vocabulary().hints(sample.name)
+    if sample.non_empty == 0:
+        said = f"; name suggests {hints[0].entity}" if hints else ""
+        return ColumnFinding(sample.name, None, 0.0, 0.0, (f"no values in the sample{said}",))
+    evidence = value_evidence(sample, setup, free_text=False)
+    candidates = sorted(_candidates(sample, hints, evidence), key=_rank, reverse=True)
+    if candidates and candidates[0].confidence >= 0.5:
+        best = candidates[0]
+        others = tuple(c.entity for c in candidates[1:] if c.confidence >= 0.5)
+        return ColumnFinding(sample.name, best.entity, best.confidence, best.prevalence, best.reasons, others)
+    if _is_free_text(sample, hints):
+        mentions = value_evidence(sample, setup, free_text=True).mentioned
+        kinds = ", ".join(sorted(mentions)) or "no PI found in the analysed values"
+        reason = f"free text: {sample.mean_words:.0f} words on average; mentions {kinds}"
+        return ColumnFinding(sample.name, "FREE_TEXT", 0.8, 1.0, (reason,), tuple(sorted(mentions)), mentions)
+    why = "no recognizer or name explains the values"
+    if hints:
+        why = f"name suggests {hints[0].entity} but the values do not have its shape"
+    return ColumnFinding(sample.name, None, 0.0, 0.0, (why,))
+
+
+def _rank(candidate: _Candidate) -> tuple[float, int]:
+    specific = (
+        len(SPECIFICITY) - SPECIFICITY.index(candidate.entity) if candidate.entity in SPECIFICITY else 0
+    )
+    return (round(candidate.confidence, 2), specific)
+
+
+def _candidates(sample: ColumnSample, hints: list[NameHint], evidence: ValueEvidence) -> list[_Candidate]:
+    words = vocabulary()
+    found: dict[str, _Candidate] = {}
+    for hint in hints:
+        candidate = _from_name(sample, hint, evidence)
+        if candidate is not None:
+            found[hint.entity] = candidate
+    for entity, support in evidence.entities.items():
+        if entity in found or words.contradicts(sample.name, entity):
+            continue
+        if entity in NER_ENTITIES and any(h.entity in NER_FAMILY and h.entity != entity for h in hints):
+            continue  # 'City' holding 'ST JOHNS': the name says place, NER's 'person' is a misreading
+        candidate = _from_values(sample, entity, support)
+        if candidate is not None:
+            found[entity] = candidate
+    return [c for c in found.values() if not words.contradicts(sample.name, c.entity)]
+
+
+def _from_values(sample: ColumnSample, entity: str, support: Support) -> _Candidate | None:
+    """Values alone decide only when most of them are recognised, with the entity's shape."""
+    if support.score < ALONE_SCORE or support.prevalence < ALONE_PREVALENCE:
+        return None
+    shape = ALONE_SHAPES.get(entity, entity)
+    if shape in SHAPES and fit(shape, sample.values, sample.texts, len(sample.distinct)) < ALONE_PREVALENCE:
+        return None
+    if entity in NER_ENTITIES and not _names_agree(sample, entity, support):
+        return None
+    reason = (
+        f"values: {support.prevalence:.0%} recognised by {support.recognizer} "
+        f"(score {support.score:.2f}, e.g. {support.example})"
+    )
+    confidence = min(0.95, 0.35 + 0.5 * support.prevalence * min(1.0, support.score + 0.2))
+    return _Candidate(entity, confidence, support.prevalence, (reason,))
+
+
+def _names_agree(sample: ColumnSample, entity: str, support: Support) -> bool:
+    """NER on lone values misfires ('Safari' a person): ask for several values and, for people, names."""
+    if entity != "PERSON":
+        return len(sample.distinct) >= 2 and support.prevalence >= 0.7
+    known = person_name_share(sample.distinct)
+    if len(sample.distinct) >= 2:
+        return (support.prevalence >= 0.7 and known >= 0.5) or known >= 0.8
+    return known == 1.0 and sample.mean_words >= 2  # one value: "Sunil Sharma", not "Safari"
+
+
+def _from_name(sample: ColumnSample, hint: NameHint, evidence: ValueEvidence) -> _Candidate | None:
+    shape = fit(hint.entity, sample.values, sample.texts, len(sample.distinct))
+    support = evidence.entities.get(hint.entity)
+    prevalence = support.prevalence if support else 0.0
+    name_reason = f"name '{sample.name}' matches '{hint.pattern}'"
+    if hint.bare_name:
+        return _bare_name(sample, shape, prevalence, name_reason)
+    if hint.strength == "strong" and (shape >= MIN_FIT or prevalence >= 0.5):
+        confidence = 0.6 + 0.25 * shape + 0.15 * prevalence
+        reasons = (name_reason, f"{shape:.0%} of values have its shape", *_value_reason(support))
+        return _Candidate(hint.entity, min(confidence, 0.99), max(prevalence, shape), reasons)
+    if hint.strength == "weak" and prevalence >= 0.5 and shape >= MIN_FIT:
+        reasons = (name_reason, *_value_reason(support))
+        return _Candidate(hint.entity, 0.5 + 0.3 * prevalence, prevalence, reasons)
+    return None
+
+
+def _bare_name(sample: ColumnSample, shape: float, ner: float, name_reason: str) -> _Candidate | None:
+    """A column called just 'name' holds people only if the values read as people's names."""
+    if shape < MIN_FIT:
+        return None
+    lexicon = person_name_share(sample.distinct)
+    share = max(ner, lexicon)
+    if share < 0.3:
+        return None
+    reasons = (name_reason, f"{ner:.0%} found by NER, {lexicon:.0%} are known given or family names")
+    return _Candidate("PERSON", 0.55 + 0.4 * share, share, reasons)
+
+
+def _value_reason(support: Support | None) -> tuple[str, ...]:
+    if support is None or support.prevalence == 0:
+        return ()
+    return (f"{support.prevalence:.0%} recognised by {support.recognizer} (e.g. {support.example})",)
+
+
+def _is_free_text(sample: ColumnSample, hints: list[NameHint]) -> bool:
+    """Long, varied values made of words or structure (JSON, notes), not one opaque token (a digest)."""
+    if sample.kind != "text" or sample.opaque_share >= 0.5:
+        return False
+    wordy = sample.mean_words >= 6 or sample.mean_length >= 60
+    named = any(h.entity == "FREE_TEXT" for h in hints)
+    return (wordy and sample.uniqueness >= 0.5) or (named and sample.mean_words >= 3)

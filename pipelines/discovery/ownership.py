@@ -1,0 +1,50 @@
+"""Which tables hold consumers' records, and which columns are keys rather than data.
+
+A table belongs to consumers when it holds a consumer identifier itself (an email, a name, an
+IMSI...) or refers, through a chain of references, to a table that does: payments -> invoices ->
+customers. Being referred to is not enough: a plan catalogue that subscriptions point at is not
+any consumer's. The same identity value held in two tables (`a = b`) makes both consumers' when
+either is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from connectors import TableInfo
+from pipelines.discovery.column_names import tokens
+from pipelines.discovery.links import InferredLink, TableKey
+
+
+def consumer_tables(
+    tables: set[TableKey], direct: set[TableKey], links: Iterable[InferredLink]
+) -> set[TableKey]:
+    edges: dict[TableKey, set[TableKey]] = {}  # table -> tables whose consumers it records
+    for found in links:
+        source = (found.link.source.store, found.link.source.table)
+        target = (found.link.target.store, found.link.target.table)
+        edges.setdefault(source, set()).add(target)
+        if found.link.kind == "same_identity":
+            edges.setdefault(target, set()).add(source)
+    consumers = set(direct) & tables
+    changed = True
+    while changed:
+        changed = False
+        for table in tables - consumers:
+            if edges.get(table, set()) & consumers:
+                consumers.add(table)
+                changed = True
+    return consumers
+
+
+def key_columns(table: TableKey, info: TableInfo, links: Iterable[InferredLink]) -> set[str]:
+    """Primary and foreign keys, link ends, and columns named as ids: they identify rows, not people."""
+    keys = set(info.primary_key)
+    for fk in info.foreign_keys:
+        keys.update(fk.columns)
+    for found in links:
+        for end in (found.link.source, found.link.target):
+            if (end.store, end.table) == table:
+                keys.add(end.column)
+    keys.update(c for c in info.column_names if tokens(c)[-1:] == ("id",))
+    return keys

@@ -1,0 +1,67 @@
+"""The inventory's files (PRODUCT.md contract): inventory.json / .csv / .parquet and links.json."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines.discovery.inventory import Inventory
+from pipelines.output import staged_files
+
+FIELDS = (
+    "store",
+    "table",
+    "column",
+    "category",
+    "entity",
+    "sensitive",
+    "sensitive_kind",
+    "confidence",
+    "prevalence",
+    "evidence",
+    "other_entities",
+    "data_type",
+    "mentions",
+)
+
+
+def write_inventory(inventory: Inventory, out: Path) -> list[Path]:
+    """Write every file of the inventory, all together or none (staged, then renamed into place)."""
+    rows = [record.as_dict() for record in inventory.columns]
+    links = [link.as_record() for link in inventory.links]
+    with staged_files(out) as stage:
+        stage.path("inventory.json").write_text(
+            json.dumps({"columns": rows, "links": links}, indent=1, ensure_ascii=False), encoding="utf-8"
+        )
+        stage.path("links.json").write_text(json.dumps({"links": links}, indent=1), encoding="utf-8")
+        with stage.path("inventory.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=FIELDS)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow(
+                    {
+                        **row,
+                        "other_entities": ";".join(row["other_entities"]),  # type: ignore[arg-type]
+                        "mentions": json.dumps(row["mentions"]),
+                    }
+                )
+        pq.write_table(_arrow(rows), stage.path("inventory.parquet"))
+    return [out / name for name in ("inventory.json", "inventory.csv", "inventory.parquet", "links.json")]
+
+
+def _arrow(rows: list[dict[str, object]]) -> pa.Table:
+    schema = pa.schema([
+        ("store", pa.string()), ("table", pa.string()), ("column", pa.string()), ("category", pa.string()),
+        ("entity", pa.string()), ("sensitive", pa.bool_()), ("sensitive_kind", pa.string()),
+        ("confidence", pa.float64()), ("prevalence", pa.float64()), ("evidence", pa.string()),
+        ("other_entities", pa.list_(pa.string())), ("data_type", pa.string()),
+        ("mentions", pa.map_(pa.string(), pa.int64())),
+    ])  # fmt: skip
+    return pa.Table.from_pylist(
+        [{**r, "mentions": list(r["mentions"].items())} for r in rows],  # type: ignore[attr-defined]
+        schema=schema,
+    )

@@ -1,0 +1,188 @@
+"""What a column's values prove, by the analyzer's own recognizers, at a cost set by the sample.
+
+Pattern recognizers run as vectorised Arrow regex over the column's distinct sampled values; only
+the values a pattern admits go through the recognizer itself (its validation: Luhn, MCC, mod-97).
+Recognizers that are not patterns (phone numbers, NER) see a small subsample. A value counts for
+an entity when one result covers most of it: a column of emails, not a column mentioning one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import regex
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+
+from pipelines.discovery.analyzer import LANGUAGE, AnalyzerSetup
+from pipelines.discovery.names_lexicon import person_names
+from pipelines.discovery.profile import ColumnSample
+
+MAX_DISTINCT = 300  # distinct values checked by pattern recognizers
+MAX_SLOW = 25  # distinct values given to phone and NER recognizers
+MAX_FREE_TEXT = 12  # values of a free-text column analysed for the kinds of PI they mention
+COVERAGE = 0.8  # a result must cover this share of the value
+NER_ENTITIES = ("PERSON", "LOCATION", "NRP", "ORGANIZATION")
+
+
+@dataclass
+class Support:
+    """How much of the column one entity explains."""
+
+    prevalence: float  # share of non-empty sampled values matched
+    score: float  # best recognizer score among them
+    recognizer: str
+    example: str  # masked
+
+
+@dataclass
+class ValueEvidence:
+    entities: dict[str, Support] = field(default_factory=dict)
+    mentioned: dict[str, int] = field(default_factory=dict)  # free text: entity -> values mentioning it
+
+    def prevalence(self, entity: str) -> float:
+        support = self.entities.get(entity)
+        return support.prevalence if support else 0.0
+
+
+def mask(value: str) -> str:
+    """A value made safe for evidence: its shape, never its content ('jane@x.com' -> 'j•••••••om')."""
+    if len(value) <= 4:
+        return "•" * len(value)
+    keep = 1 if len(value) < 10 else 2
+    return value[:keep] + "•" * min(len(value) - 2 * keep, 12) + value[-keep:]
+
+
+def value_evidence(sample: ColumnSample, setup: AnalyzerSetup, free_text: bool) -> ValueEvidence:
+    evidence = ValueEvidence()
+    if sample.non_empty == 0:
+        return evidence
+    counts = pc.value_counts(sample.texts)
+    values = counts.field("values").to_pylist()[:MAX_DISTINCT] if len(counts) else []
+    weights = counts.field("counts").to_pylist()[:MAX_DISTINCT] if len(counts) else []
+    if free_text:
+        evidence.mentioned = _mentions(setup, values[:MAX_FREE_TEXT])
+        return evidence
+    total = sum(weights)
+    hits: dict[str, _Tally] = {}
+    recognizers = setup.engine.registry.get_recognizers(LANGUAGE, all_fields=True)
+    array = pa.array(values, pa.string())
+    for recognizer in recognizers:
+        if isinstance(recognizer, PatternRecognizer):
+            candidates = _pattern_candidates(recognizer, array)
+        elif _is_slow_recognizer(recognizer):
+            candidates = _slow_candidates(recognizer, values)
+        else:
+            continue
+        for index in candidates:
+            for result in _full_value_results(setup, recognizer, values[index]):
+                hits.setdefault(result.entity_type, _Tally(type(recognizer).__name__)).add(
+                    index, weights[index], result.score, values[index]
+                )
+    for entity, tally in hits.items():
+        evidence.entities[entity] = tally.support(total)
+    return evidence
+
+
+@dataclass
+class _Tally:
+    recognizer: str
+    seen: set[int] = field(default_factory=set)
+    weight: int = 0
+    score: float = 0.0
+    example: str = ""
+
+    def add(self, index: int, weight: int, score: float, value: str) -> None:
+        if index not in self.seen:
+            self.seen.add(index)
+            self.weight += weight
+        if score > self.score:
+            self.score, self.example = score, mask(value)
+
+    def support(self, total: int) -> Support:
+        return Support(self.weight / total if total else 0.0, self.score, self.recognizer, self.example)
+
+
+def _pattern_candidates(recognizer: PatternRecognizer, values: pa.Array) -> Iterable[int]:
+    """Indexes of the values any of the recognizer's patterns (or deny-list words) could match."""
+    mask_array: pa.Array | None = None
+    patterns: list[Pattern] = getattr(recognizer, "patterns", [])
+    for pattern in patterns:
+        found = _search(values, pattern.regex)
+        mask_array = found if mask_array is None else pc.or_(mask_array, found)
+    if recognizer.deny_list:
+        words = pa.array([w.lower() for w in recognizer.deny_list])
+        found = pc.is_in(pc.utf8_lower(values), value_set=words)
+        mask_array = found if mask_array is None else pc.or_(mask_array, found)
+    if mask_array is None:
+        return []
+    return pc.indices_nonzero(mask_array).to_pylist()  # type: ignore[no-any-return]
+
+
+def _search(values: pa.Array, pattern: str) -> pa.Array:
+    """Presidio's search semantics (case-insensitive), in RE2 where it can, else Presidio's `regex`."""
+    if pattern not in _NOT_RE2:
+        try:
+            return pc.match_substring_regex(values, pattern, ignore_case=True)
+        except pa.ArrowInvalid:  # lookarounds and other constructs RE2 lacks
+            _NOT_RE2.add(pattern)
+    compiled = _compiled(pattern)
+    return pa.array([compiled.search(v) is not None for v in values.to_pylist()], pa.bool_())
+
+
+_NOT_RE2: set[str] = set()
+_COMPILED: dict[str, regex.Pattern[str]] = {}
+
+
+def _compiled(pattern: str) -> regex.Pattern[str]:
+    if pattern not in _COMPILED:
+        _COMPILED[pattern] = regex.compile(pattern, regex.DOTALL | regex.MULTILINE | regex.IGNORECASE)
+    return _COMPILED[pattern]
+
+
+_PHONE_SHAPE = re.compile(r"^\+?[\d\s().\-/]{7,24}$")
+_NAME_SHAPE = re.compile(r"^[^\W\d_][^\d@/\\|<>{}=+*#$%]{1,60}$")
+
+
+def _is_slow_recognizer(recognizer: EntityRecognizer) -> bool:
+    return any(e in recognizer.supported_entities for e in ("PHONE_NUMBER", *NER_ENTITIES))
+
+
+def _slow_candidates(recognizer: EntityRecognizer, values: Sequence[str]) -> Iterable[int]:
+    shape = _PHONE_SHAPE if "PHONE_NUMBER" in recognizer.supported_entities else _NAME_SHAPE
+    picked = [i for i, v in enumerate(values) if shape.match(v)]
+    return picked[:MAX_SLOW]
+
+
+def _full_value_results(
+    setup: AnalyzerSetup, recognizer: EntityRecognizer, value: str
+) -> list[RecognizerResult]:
+    """The recognizer's results on the value alone that cover most of it."""
+    needs_nlp = bool(set(recognizer.supported_entities) & set(NER_ENTITIES))
+    if needs_nlp and (value.isupper() or value.islower()):
+        value = value.title()  # NER reads case: 'CHARLES TINLIN' is a name only as 'Charles Tinlin'
+    artifacts = setup.engine.nlp_engine.process_text(value, LANGUAGE) if needs_nlp else None
+    results = recognizer.analyze(value, recognizer.supported_entities, artifacts) or []  # type: ignore[arg-type]
+    return [r for r in results if (r.end - r.start) >= COVERAGE * len(value) and r.score > 0]
+
+
+def _corroborated(result: RecognizerResult, text: str) -> bool:
+    """NER finds 'people' in lorem ipsum: a person it names must have a known given or family name."""
+    if result.entity_type != "PERSON":
+        return True
+    words = text[result.start : result.end].lower().replace(",", " ").split()
+    return any(w.strip(".'") in person_names() for w in words)
+
+
+def _mentions(setup: AnalyzerSetup, values: Sequence[str]) -> dict[str, int]:
+    """Free text: which kinds of PI the values mention, and in how many values."""
+    mentioned: dict[str, int] = {}
+    for value in values:
+        results = setup.engine.analyze(value, language=LANGUAGE)
+        kinds = {r.entity_type for r in results if r.score >= 0.5 and _corroborated(r, value)}
+        for kind in kinds:
+            mentioned[kind] = mentioned.get(kind, 0) + 1
+    return mentioned
