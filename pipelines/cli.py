@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     _demo_options(estate, out_required=True)
     estate.set_defaults(command=_demo_estate)
 
-    demo = commands.add_parser("demo", help="build the demo estate and run the main job on it")
+    demo = commands.add_parser("demo", help="build the demo estate and run the inventory on it")
     _demo_options(demo, out_required=False)
     demo.set_defaults(command=_demo)
     scan.add_parser(commands)
@@ -103,7 +103,11 @@ def _demo_estate(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     _demo_estate(args)
-    _print_overview(load_estate(args.out / "estate.yaml"))
+    estate_file = args.out / "estate.yaml"
+    _print_overview(load_estate(estate_file))
+    reports = args.out / "reports"
+    inventory = scan.inventory_of(estate_file, reports, sample=1_000)
+    scan.summarise(inventory, reports)
     return 0
 
 

@@ -22,6 +22,7 @@ from pipelines.discovery.names_lexicon import person_names
 from pipelines.discovery.profile import ColumnSample
 
 MAX_DISTINCT = 300  # distinct values checked by pattern recognizers
+MAX_CHECKED = 40  # candidates one recognizer validates; the share found stands for the rest
 MAX_SLOW = 25  # distinct values given to phone and NER recognizers
 MAX_FREE_TEXT = 12  # values of a free-text column analysed for the kinds of PI they mention
 COVERAGE = 0.8  # a result must cover this share of the value
@@ -77,10 +78,13 @@ def value_evidence(sample: ColumnSample, setup: AnalyzerSetup, free_text: bool) 
             candidates = _slow_candidates(recognizer, values)
         else:
             continue
-        for index in candidates:
+        candidates = list(candidates)
+        checked = candidates[:: max(1, len(candidates) // MAX_CHECKED)][:MAX_CHECKED]
+        scale = sum(weights[i] for i in candidates) / max(1, sum(weights[i] for i in checked))
+        for index in checked:
             for result in _full_value_results(setup, recognizer, values[index]):
                 hits.setdefault(result.entity_type, _Tally(type(recognizer).__name__)).add(
-                    index, weights[index], result.score, values[index]
+                    index, weights[index] * scale, result.score, values[index]
                 )
     for entity, tally in hits.items():
         evidence.entities[entity] = tally.support(total)
@@ -91,11 +95,11 @@ def value_evidence(sample: ColumnSample, setup: AnalyzerSetup, free_text: bool) 
 class _Tally:
     recognizer: str
     seen: set[int] = field(default_factory=set)
-    weight: int = 0
+    weight: float = 0.0
     score: float = 0.0
     example: str = ""
 
-    def add(self, index: int, weight: int, score: float, value: str) -> None:
+    def add(self, index: int, weight: float, score: float, value: str) -> None:
         if index not in self.seen:
             self.seen.add(index)
             self.weight += weight
@@ -103,7 +107,8 @@ class _Tally:
             self.score, self.example = score, mask(value)
 
     def support(self, total: int) -> Support:
-        return Support(self.weight / total if total else 0.0, self.score, self.recognizer, self.example)
+        share = min(1.0, self.weight / total) if total else 0.0
+        return Support(share, self.score, self.recognizer, self.example)
 
 
 def _pattern_candidates(recognizer: PatternRecognizer, values: pa.Array) -> Iterable[int]:
