@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test browser lint bench ui clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt requirements/model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,10 +14,18 @@ $(STAMP): pyproject.toml requirements/constraints.txt requirements/model.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/ccpa demo --out demo
+	DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/ccpa demo --out demo
 
-test: $(STAMP)
+ui: $(STAMP)
+	mkdir -p .dagster && DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev -w workspace.yaml
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# The coverage report's test renders it in Debian's Chromium; without root it is skipped (not in CI).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq chromium >/dev/null) || echo "chromium not installed: its test will skip"
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev,bench]'

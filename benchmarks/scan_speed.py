@@ -67,8 +67,10 @@ def main() -> None:
         for sessions, consumers in ((args.small, 1_000), (args.large, 10_000)):
             seconds, columns, values = scan_seconds(Path(scratch) / str(sessions), sessions, consumers)
             rows.append((sessions, columns, len(values), seconds, presidio_seconds(values)))
-    print(f"{'sessions':>12} {'columns':>8} {'values sampled':>15} {'ccpa scan s':>12} "
-          f"{'Presidio per value s':>21} {'ratio':>7}")
+    print(
+        f"{'sessions':>12} {'columns':>8} {'values sampled':>15} {'ccpa scan s':>12} "
+        f"{'Presidio per value s':>21} {'ratio':>7}"
+    )
     for sessions, columns, values, seconds, peer in rows:
         print(f"{sessions:12,} {columns:8} {values:15,} {seconds:12.2f} {peer:21.1f} {peer / seconds:7.1f}x")
     print(f"10M / 100k scan time: {rows[1][3] / rows[0][3]:.2f}")

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from connectors import Estate, EstateError, StoreError, load_estate
+from mappings import MappingError
 from pipelines import console
-from pipelines.commands import scan
+from pipelines.commands import coverage, scan
 from pipelines.estate_overview import overview
 from pipelines.output import OutputError, staged_folder
 
-USER_ERRORS = (EstateError, StoreError, OutputError)
+USER_ERRORS = (EstateError, StoreError, OutputError, MappingError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -43,10 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     _demo_options(estate, out_required=True)
     estate.set_defaults(command=_demo_estate)
 
-    demo = commands.add_parser("demo", help="build the demo estate and run the inventory on it")
+    demo = commands.add_parser("demo", help="build the demo estate and run inventory_refresh (Dagster) on it")
     _demo_options(demo, out_required=False)
     demo.set_defaults(command=_demo)
     scan.add_parser(commands)
+    coverage.add_parser(commands)
     return parser
 
 
@@ -105,10 +108,18 @@ def _demo(args: argparse.Namespace) -> int:
     _demo_estate(args)
     estate_file = args.out / "estate.yaml"
     _print_overview(load_estate(estate_file))
+    from pipelines.orchestration import run_inventory_refresh
+
     reports = args.out / "reports"
-    inventory = scan.inventory_of(estate_file, reports, sample=1_000)
-    scan.summarise(inventory, reports)
-    return 0
+    result = run_inventory_refresh(estate_file.resolve(), reports.resolve())
+    columns = json.loads((reports / "inventory.json").read_text(encoding="utf-8"))["columns"]
+    scan.summarise(columns, reports)
+    failed = ", ".join(result.failed_checks) or "none"
+    console.out.print(
+        f"dagster run {result.run_id} ({'succeeded' if result.success else 'FAILED'}) in {result.dagster_home}; "
+        f"failed checks: {failed}\nreports: {reports}/inventory.json, {reports}/coverage.html"
+    )
+    return 0 if result.success else 1
 
 
 def _print_overview(estate: Estate) -> None:

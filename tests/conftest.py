@@ -6,12 +6,18 @@ servers are part of the machine, so an unreachable one fails the test instead.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+
+from pipelines.demo_estate import DemoEstate, build_demo_estate
 
 SERVERS = {
     "postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432/{db}",
@@ -58,3 +64,21 @@ def live_database(request: pytest.FixtureRequest) -> Iterator[str]:
 def live(*servers: str) -> pytest.MarkDecorator:
     """Parametrise a test over live servers: `@live("postgresql", "mariadb")` + a `live_database` arg."""
     return pytest.mark.parametrize("live_database", servers, indirect=True)
+
+
+# Two demo estates: as built (the CRM's job titles and employers are professional information the
+# notice does not disclose) and the same without those columns, which the notice covers.
+@pytest.fixture(scope="session")
+def gap_estate(tmp_path_factory: pytest.TempPathFactory) -> DemoEstate:
+    root = tmp_path_factory.mktemp("coverage") / "with-gap"
+    return build_demo_estate(root, consumers=200, days=2, seed=5, as_of=dt.date(2026, 11, 1))
+
+
+@pytest.fixture(scope="session")
+def covered_estate(gap_estate: DemoEstate, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("coverage") / "covered"
+    shutil.copytree(gap_estate.root, root)
+    with sqlite3.connect(root / "crm.db") as crm:
+        crm.execute("ALTER TABLE contacts DROP COLUMN job_title")
+        crm.execute("ALTER TABLE contacts DROP COLUMN company")
+    return root / "estate.yaml"

@@ -26,7 +26,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     inventory = inventory_of(args.estate, args.out, args.sample, full=args.full)
-    summarise(inventory, args.out)
+    summarise([r.as_dict() for r in inventory.columns], args.out)
+    console.out.print(
+        f"{inventory.tables_sampled} tables sampled, {inventory.tables_reused} unchanged since the last "
+        f"scan; {len(inventory.links)} links"
+    )
     return 0
 
 
@@ -42,20 +46,16 @@ def inventory_of(estate_file: Path, out: Path, sample: int, full: bool = False) 
     return inventory
 
 
-def summarise(inventory: Inventory, out: Path) -> None:
+def summarise(columns: list[dict[str, object]], out: Path) -> None:
+    """A category x store table of the inventory's columns."""
     by_store: Counter[tuple[str, str]] = Counter()
-    for record in inventory.columns:
-        by_store[(record.store, record.category or "-")] += 1
+    for record in columns:
+        by_store[(str(record["store"]), str(record["category"] or "-"))] += 1
     stores = sorted({s for s, _ in by_store})
     categories = [*sorted({c for _, c in by_store if c != "-"}), "-"]
     console.table(
-        f"inventory: {len(inventory.columns):,} columns, "
-        f"{sum(1 for r in inventory.columns if r.category):,} with personal information, "
-        f"{sum(1 for r in inventory.columns if r.sensitive):,} sensitive",
+        f"inventory: {len(columns):,} columns, {sum(1 for r in columns if r['category']):,} with personal "
+        f"information, {sum(1 for r in columns if r['sensitive']):,} sensitive -> {out}/inventory.json",
         ["category", *stores],
         [(c if c != "-" else "(none)", *(by_store[(s, c)] for s in stores)) for c in categories],
-    )
-    console.out.print(
-        f"{inventory.tables_sampled} tables sampled, {inventory.tables_reused} unchanged since the last "
-        f"scan; {len(inventory.links)} links -> {out}/inventory.json"
     )

@@ -82,7 +82,9 @@ def scan_estate(
     categories = load_categories()
     stores = {name: open_store(name, config) for name, config in estate.stores.items()}
     try:
-        tables, sampled = _classified_tables(stores, sample_size, cache, setup, report, workers)
+        jobs = [(name, store, info) for name, store in stores.items() for info in store.tables()]
+        report("tables", str(len(jobs)))
+        tables, sampled = _classified(jobs, sample_size, cache, setup, report, workers)
         links = _links(estate, stores, tables)
         report("links", f"{len(links)} links")
         columns = _records(tables, links, categories)
@@ -92,17 +94,38 @@ def scan_estate(
     return Inventory(columns, links, sampled, len(tables) - sampled, setup.notice)
 
 
-def _classified_tables(
-    stores: dict[str, Store],
+def classify_store(estate: Estate, name: str, sample_size: int, cache: ScanCache) -> StoreSummary:
+    """Sample and classify one store's tables into the cache (the per-store step of a scan)."""
+    setup = build_analyzer("auto")
+    with open_store(name, estate.stores[name]) as store:
+        jobs = [(name, store, info) for info in store.tables()]
+        tables, sampled = _classified(jobs, sample_size, cache, setup, lambda e, d: None, workers=2)
+    entities: dict[str, int] = {}
+    for table in tables:
+        for finding in table.findings:
+            if finding.entity:
+                entities[finding.entity] = entities.get(finding.entity, 0) + 1
+    columns = sum(len(t.findings) for t in tables)
+    return StoreSummary(name, len(tables), columns, sampled, dict(sorted(entities.items())))
+
+
+@dataclass(frozen=True)
+class StoreSummary:
+    store: str
+    tables: int
+    columns: int
+    tables_sampled: int
+    entities: dict[str, int]
+
+
+def _classified(
+    jobs: list[tuple[str, Store, TableInfo]],
     sample_size: int,
     cache: ScanCache | None,
     setup: AnalyzerSetup,
     report: Progress,
     workers: int,
 ) -> tuple[list[_Table], int]:
-    jobs = [(name, store, info) for name, store in stores.items() for info in store.tables()]
-    report("tables", str(len(jobs)))
-
     def classify(job: tuple[str, Store, TableInfo]) -> tuple[_Table, bool]:
         name, store, info = job
         fingerprint = store.fingerprint(info.name)

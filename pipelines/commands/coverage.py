@@ -1,0 +1,72 @@
+"""`ccpa coverage`: does the notice disclose every category, recipient and sensitive kind held?
+
+Exit status 1 when it does not (a gap), 0 when it does, 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from connectors import load_estate
+from mappings import MappingError, Notice, load_categories, load_notice
+from pipelines import console
+from pipelines.commands import scan
+from pipelines.coverage.report import coverage_of, write_coverage
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cover = commands.add_parser("coverage", help="check the notice covers every category of PI held")
+    cover.add_argument("--estate", required=True, type=Path, help="estate file (YAML)")
+    cover.add_argument(
+        "--notice",
+        type=Path,
+        default=None,
+        help="the notice as YAML (default: mappings/notice.yaml, the encoded notice.txt)",
+    )
+    cover.add_argument("--out", required=True, type=Path, help="folder for coverage.json and coverage.html")
+    cover.add_argument(
+        "--inventory",
+        type=Path,
+        default=None,
+        help="folder holding inventory.json from `ccpa scan` (default: scan now into --out)",
+    )
+    cover.set_defaults(command=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    estate = load_estate(args.estate)
+    notice = _notice(args.notice)
+    records = _inventory(args)
+    document = coverage_of(estate, records, notice, load_categories())
+    write_coverage(document, args.out)
+    gaps = document["gaps"]
+    assert isinstance(gaps, list)
+    for gap in gaps:
+        console.out.print(
+            f"[red]gap[/red] {gap['kind'].replace('_', ' ')}: {gap['subject']} "
+            f"({len(gap['columns'])} columns, e.g. {gap['columns'][0]})"
+        )
+    status = "no gaps" if not gaps else f"{len(gaps)} gap(s)"
+    console.out.print(f"coverage: {status} -> {args.out}/coverage.html")
+    return 1 if gaps else 0
+
+
+def _notice(path: Path | None) -> Notice:
+    if path is not None and path.suffix.lower() not in {".yaml", ".yml"}:
+        raise MappingError(f"{path}: expected the notice as YAML (the format of mappings/notice.yaml)")
+    return load_notice(path)
+
+
+def _inventory(args: argparse.Namespace) -> list[dict[str, object]]:
+    if args.inventory is None:
+        return [r.as_dict() for r in scan.inventory_of(args.estate, args.out, sample=1_000).columns]
+    path = args.inventory / "inventory.json" if args.inventory.is_dir() else args.inventory
+    try:
+        columns = json.loads(path.read_text(encoding="utf-8"))["columns"]
+    except FileNotFoundError:
+        raise MappingError(f"{path}: no inventory here; run `ccpa scan` first or omit --inventory") from None
+    except (ValueError, KeyError, TypeError):
+        raise MappingError(f"{path}: not an inventory.json written by `ccpa scan`") from None
+    return list(columns)
