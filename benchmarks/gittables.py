@@ -118,7 +118,9 @@ def ours() -> Classifier:
     setup, categories = build_analyzer("auto"), load_categories()
 
     def classify(name: str, table: pa.Table) -> dict[str, str | None]:
-        findings = [classify_column(column_sample(c, table.column(c)), setup) for c in table.column_names]
+        findings = [
+            classify_column(column_sample(c, table.column(c)), setup, name) for c in table.column_names
+        ]
         context = table_context(name, findings, consumer=None)  # a table alone: no estate to ask
         return {f.column: verdict(f, context, categories).category for f in findings}
 

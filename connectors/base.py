@@ -101,9 +101,18 @@ class Store(ABC):
 
     @abstractmethod
     def find(
-        self, table: str, column: str, values: Sequence[object], columns: Sequence[str] | None = None
+        self,
+        table: str,
+        column: str,
+        values: Sequence[object],
+        columns: Sequence[str] | None = None,
+        casefold: bool = False,
     ) -> pa.Table:
-        """Rows whose `column` is one of `values`, in bulk (chunked IN lists / filter push-down)."""
+        """Rows whose `column` is one of `values`, in bulk (chunked IN lists / filter push-down).
+
+        `casefold`: compare text lower-cased on both sides (emails are held in any case); `values`
+        must then be lower case. It costs the index: the column is lower-cased where it is read.
+        """
 
     @abstractmethod
     def apply(self, changes: Sequence[TableChange]) -> list[ChangeResult]:

@@ -19,6 +19,7 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pa_fs
 
 from connectors._file_changes import conformed, plan_change
+from connectors._file_index import MIN_ROWS, ValueIndex
 from connectors._file_layout import TableLayout, discover
 from connectors._file_rewrite import rewrite
 from connectors._file_sample import sample_dataset
@@ -36,6 +37,9 @@ class FileStore(Store):
         self.config = config
         self.root = Path(config.path)
         self.filesystem = filesystem or pa_fs.LocalFileSystem()
+        self.index = ValueIndex(self.root)
+        self._seen: dict[str, TableLayout] | None = None  # the folder as first listed; apply() re-lists
+        self._rows: dict[str, int] = {}
 
     def tables(self) -> list[TableInfo]:
         return [self._table_info(layout) for layout in self._layouts().values()]
@@ -54,7 +58,12 @@ class FileStore(Store):
             yield from dataset.to_batches(columns=chosen, batch_size=batch_size)
 
     def find(
-        self, table: str, column: str, values: Sequence[object], columns: Sequence[str] | None = None
+        self,
+        table: str,
+        column: str,
+        values: Sequence[object],
+        columns: Sequence[str] | None = None,
+        casefold: bool = False,
     ) -> pa.Table:
         with self._reading(table):
             dataset = self._dataset(table)
@@ -63,7 +72,29 @@ class FileStore(Store):
             wanted = conformed([v for v in values if v is not None], dataset.schema.field(key).type, key)
             if not len(wanted):
                 return pa.schema([dataset.schema.field(c) for c in chosen]).empty_table()
-            return dataset.to_table(columns=chosen, filter=pc.field(key).isin(wanted))
+            if self._indexed(table, dataset):
+                dataset = self._narrowed(table, dataset, key, casefold, values)
+            field = pc.utf8_lower(pc.field(key)) if casefold else pc.field(key)
+            return dataset.to_table(columns=chosen, filter=field.isin(wanted))
+
+    def _indexed(self, table: str, dataset: ds.Dataset) -> bool:
+        if self._layout(table).format != "parquet":
+            return False
+        if table not in self._rows:
+            self._rows[table] = dataset.count_rows()  # footers only
+        return self._rows[table] >= MIN_ROWS
+
+    def _narrowed(
+        self, table: str, dataset: ds.FileSystemDataset, column: str, casefold: bool, values: Sequence[object]
+    ) -> ds.FileSystemDataset:
+        """Only the row groups the value index says may hold the values."""
+        groups = self.index.candidates(table, column, casefold, self.fingerprint(table), dataset, values)
+        fragments = [
+            fragment.subset(row_group_ids=groups[fragment.path])
+            for fragment in dataset.get_fragments()
+            if fragment.path in groups
+        ]
+        return ds.FileSystemDataset(fragments, dataset.schema, dataset.format, dataset.filesystem)
 
     def apply(self, changes: Sequence[TableChange]) -> list[ChangeResult]:
         """Each change is planned, staged and committed before the next one is planned."""
@@ -72,7 +103,10 @@ class FileStore(Store):
             layout = self._layout(change.table)
             with self._reading(change.table):
                 plan = plan_change(layout, layout.dataset(self.filesystem), change)
-                rewrite(layout.format, plan)
+                try:
+                    rewrite(layout.format, plan)
+                finally:
+                    self._forget_listing()  # sizes and mtimes changed: fingerprints must see it
             results.append(
                 ChangeResult(
                     change.table,
@@ -90,6 +124,14 @@ class FileStore(Store):
         return digest.hexdigest()
 
     def _layouts(self) -> dict[str, TableLayout]:
+        if self._seen is None:
+            self._seen = self._listed()
+        return self._seen
+
+    def _forget_listing(self) -> None:
+        self._seen, self._rows = None, {}
+
+    def _listed(self) -> dict[str, TableLayout]:
         try:
             layouts = discover(self.root, self.config.format, self.filesystem)
         except StoreError as err:

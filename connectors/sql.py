@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import pyarrow as pa
 import sqlalchemy as sa
@@ -61,7 +62,12 @@ class SqlStore(Store):
         return self._stream(target, names, batch_size)
 
     def find(
-        self, table: str, column: str, values: Sequence[object], columns: Sequence[str] | None = None
+        self,
+        table: str,
+        column: str,
+        values: Sequence[object],
+        columns: Sequence[str] | None = None,
+        casefold: bool = False,
     ) -> pa.Table:
         target = self._table(table)
         names = target.selected(columns)
@@ -71,10 +77,13 @@ class SqlStore(Store):
         wanted = _distinct(values, as_text)
         if not wanted:
             return builder.table([])
+        compared: sa.ColumnElement[Any] = target.clause.c[searched]
+        if casefold:
+            compared = sa.func.lower(compared)
         statement = (
             sa.select(*(target.clause.c[c] for c in names))
             .select_from(target.clause)
-            .where(target.clause.c[searched].in_(target.bind("values", [searched], expanding=True)))
+            .where(compared.in_(target.bind("values", [searched], expanding=True)))
         )
         rows: list[Sequence[object]] = []
         with self._failures(f"search table {table!r}"), self._engine.connect() as conn:

@@ -12,11 +12,12 @@ from pathlib import Path
 from connectors import Estate, EstateError, StoreError, load_estate
 from mappings import MappingError
 from pipelines import console
-from pipelines.commands import coverage, scan
+from pipelines.commands import access, coverage, scan
+from pipelines.errors import InputError
 from pipelines.estate_overview import overview
 from pipelines.output import OutputError, staged_folder
 
-USER_ERRORS = (EstateError, StoreError, OutputError, MappingError)
+USER_ERRORS = (EstateError, StoreError, OutputError, MappingError, InputError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -50,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(command=_demo)
     scan.add_parser(commands)
     coverage.add_parser(commands)
+    access.add_parser(commands)
     return parser
 
 

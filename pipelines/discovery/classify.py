@@ -76,13 +76,14 @@ class _Candidate:
     reasons: tuple[str, ...]
 
 
-def classify_column(sample: ColumnSample, setup: AnalyzerSetup) -> ColumnFinding:
-    finding = _classify(sample, setup)
+def classify_column(sample: ColumnSample, setup: AnalyzerSetup, table: str = "") -> ColumnFinding:
+    """The column's entity; `table` (its table's name) qualifies generic names such as `name`."""
+    finding = _classify(sample, setup, table)
     return replace(finding, non_empty=sample.non_empty, uniqueness=sample.uniqueness)
 
 
-def _classify(sample: ColumnSample, setup: AnalyzerSetup) -> ColumnFinding:
-    hints = vocabulary().hints(sample.name)
+def _classify(sample: ColumnSample, setup: AnalyzerSetup, table: str) -> ColumnFinding:
+    hints = vocabulary().hints(sample.name, table)
     if sample.non_empty == 0:
         said = f"; name suggests {hints[0].entity}" if hints else ""
         return ColumnFinding(sample.name, None, 0.0, 0.0, (f"no values in the sample{said}",))
@@ -97,6 +98,10 @@ def _classify(sample: ColumnSample, setup: AnalyzerSetup) -> ColumnFinding:
         kinds = ", ".join(sorted(mentions)) or "no PI found in the analysed values"
         reason = f"free text: {sample.mean_words:.0f} words on average; mentions {kinds}"
         return ColumnFinding(sample.name, "FREE_TEXT", 0.8, 1.0, (reason,), tuple(sorted(mentions)), mentions)
+    if sample.kind == "temporal":
+        return ColumnFinding(
+            sample.name, "TIMESTAMP", 0.6, 1.0, (f"a {sample.dtype} column: the time of something",)
+        )
     why = "no recognizer or name explains the values"
     if hints:
         why = f"name suggests {hints[0].entity} but the values do not have its shape"

@@ -42,8 +42,11 @@ class Vocabulary:
         """Whether the name rules the entity out ('firmware_version' rules out IP_ADDRESS)."""
         return bool(set(tokens(name)) & self.contradictions.get(entity, frozenset()))
 
-    def hints(self, name: str) -> list[NameHint]:
-        """Entities the name suggests, best first; none when a veto token turns the name into a flag."""
+    def hints(self, name: str, table: str = "") -> list[NameHint]:
+        """Entities the name suggests, best first; none when a veto token turns the name into a flag.
+
+        The table's name qualifies a generic column name: `name` in `products` is a product's.
+        """
         words = tokens(name)
         found: dict[str, NameHint] = {}
         covered: set[int] = set()
@@ -63,7 +66,8 @@ class Vocabulary:
         if rest & self.vetoes:
             return []
         hints = list(found.values())
-        if rest & self.qualifiers:  # 'station name', 'building age': of a thing, not a person
+        table_words = {w[:-1] if w.endswith("s") else w for w in tokens(table.split(".")[-1])}
+        if (rest | table_words) & self.qualifiers:  # 'station name', 'building age': of a thing
             hints = [h for h in hints if h.pattern not in GENERIC_PATTERNS]
         return sorted(hints, key=lambda h: (h.strength != "strong", h.bare_name))
 

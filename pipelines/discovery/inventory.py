@@ -134,7 +134,9 @@ def _classified(
             report("table", f"{name}.{info.name} (unchanged)")
             return _Table((name, info.name), info, cached.sample, cached.findings), False
         sample = store.sample(info.name, sample_size, seed=0)
-        findings = [classify_column(column_sample(c, sample.column(c)), setup) for c in sample.column_names]
+        findings = [
+            classify_column(column_sample(c, sample.column(c)), setup, info.name) for c in sample.column_names
+        ]
         if cache:
             cache.put(name, info.name, CachedTable(fingerprint, sample_size, sample, findings))
         report("table", f"{name}.{info.name}")

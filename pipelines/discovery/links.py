@@ -90,31 +90,40 @@ def _foreign_keys(tables: Mapping[TableKey, TableInfo]) -> Iterable[InferredLink
 
 
 def _by_naming(inputs: LinkInputs) -> Iterable[InferredLink]:
-    """customer_id -> customers.id: a column named after a table, whose values that table's key holds."""
+    """customer_id -> customers.id, shipping_address_id -> address.id: a column named after a table
+    (after any role words), whose values that table's key holds."""
     by_name = _tables_by_singular_name(inputs.tables)
     for (store, table), info in inputs.tables.items():
         for column in info.column_names:
-            words = tokens(column)
-            if len(words) < 2 or words[-1] != "id":
+            target = _named_target(inputs, by_name, (store, table), column)
+            if target is not None:
+                yield target
+
+
+def _named_target(
+    inputs: LinkInputs, by_name: dict[str, list[tuple[str, str, str]]], table: TableKey, column: str
+) -> InferredLink | None:
+    words = tokens(column)
+    if len(words) < 2 or words[-1] != "id":
+        return None
+    for start in range(len(words) - 1):  # 'shipping_address' first, then 'address'
+        for target_store, target_table, target_column in by_name.get("_".join(words[start:-1]), []):
+            if (target_store, target_table) == table:
                 continue
-            stem = "_".join(words[:-1])
-            for target_store, target_table, target_column in by_name.get(stem, []):
-                if (target_store, target_table) == (store, table):
-                    continue
-                overlap = _overlap(
-                    inputs, (store, table, column), (target_store, target_table, target_column)
-                )
-                if overlap is None or overlap < 0.8:
-                    continue
-                link = Link(
-                    source=ColumnRef(store=store, table=table, column=column),
-                    target=ColumnRef(store=target_store, table=target_table, column=target_column),
-                    kind="reference",
-                )
-                evidence = (
-                    f"name {column} -> {target_table}.{target_column}; {overlap:.0%} of sampled values found"
-                )
-                yield InferredLink(link, "naming", 0.6 + 0.4 * overlap, evidence)
+            target = (target_store, target_table, target_column)
+            overlap = _overlap(inputs, (*table, column), target)
+            if overlap is None or overlap < 0.8:
+                continue
+            link = Link(
+                source=ColumnRef(store=table[0], table=table[1], column=column),
+                target=ColumnRef(store=target_store, table=target_table, column=target_column),
+                kind="reference",
+            )
+            evidence = (
+                f"name {column} -> {target_table}.{target_column}; {overlap:.0%} of sampled values found"
+            )
+            return InferredLink(link, "naming", 0.6 + 0.4 * overlap, evidence)
+    return None
 
 
 def _tables_by_singular_name(tables: Mapping[TableKey, TableInfo]) -> dict[str, list[tuple[str, str, str]]]:

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from pipelines.discovery.classify import ColumnFinding
 
-VERSION = 1  # bump when classification changes, so old verdicts are not reused
+VERSION = 2  # bump when classification changes, so old verdicts are not reused
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,101 @@
+"""Which row groups of a large Parquet table hold each value of a column: a sidecar lookup index.
+
+Row-group statistics prune a lookup only on the column the files are clustered by (logs sorted by
+IMSI); a lookup by any other column (the IMEI of the same sessions) would read the whole column
+of every file. The index answers it from one small sorted file instead: value -> (file, row group).
+
+It is built on first use, from the column alone, and kept in a hidden folder of the store
+(`.ccpa-index/`, which table discovery ignores), stamped with the fingerprint of the table's files:
+any rewrite or new file makes it stale and it is rebuilt. Where the folder cannot be written, the
+index lives in memory for the store's lifetime.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+INDEX_DIR = ".ccpa-index"
+MIN_ROWS = 500_000  # below this a filtered scan is fast enough
+VALUE, FILE, GROUP = "value", "file", "row_group"
+STAMP = b"ccpa.fingerprint"
+
+
+class ValueIndex:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._memory: dict[tuple[str, str], tuple[str, pa.Table]] = {}
+
+    def candidates(
+        self, table: str, column: str, casefold: bool, fingerprint: str, dataset: ds.FileSystemDataset,
+        values: Sequence[object],
+    ) -> dict[str, list[int]]:  # fmt: skip
+        """file path -> row groups that may hold one of `values`."""
+        index = self._index(table, column, casefold, fingerprint, dataset)
+        wanted = pa.array([str(v).lower() if casefold else str(v) for v in values], pa.string())
+        hits = index.filter(pc.is_in(index.column(VALUE), value_set=wanted))
+        groups: dict[str, list[int]] = defaultdict(list)
+        for path, group in zip(hits.column(FILE).to_pylist(), hits.column(GROUP).to_pylist(), strict=True):
+            groups[path].append(group)
+        return {path: sorted(set(ids)) for path, ids in groups.items()}
+
+    def _index(
+        self, table: str, column: str, casefold: bool, fingerprint: str, dataset: ds.FileSystemDataset
+    ) -> pa.Table:
+        name = f"{column}.lower" if casefold else column
+        held = self._memory.get((table, name))
+        if held and held[0] == fingerprint:
+            return held[1]
+        path = self.root / INDEX_DIR / table / f"{name}.parquet"
+        index = _read(path, fingerprint)
+        if index is None:
+            index = _build(dataset, column, casefold)
+            _write(path, index, fingerprint)
+        self._memory[(table, name)] = (fingerprint, index)
+        return index
+
+
+def _build(dataset: ds.FileSystemDataset, column: str, casefold: bool) -> pa.Table:
+    values, files, groups = [], [], []
+    for fragment in dataset.get_fragments():
+        reader = pq.ParquetFile(fragment.path, filesystem=dataset.filesystem)
+        for group in range(reader.num_row_groups):
+            texts = pc.cast(reader.read_row_group(group, columns=[column]).column(0), pa.string())
+            distinct = pc.unique(pc.drop_null(pc.utf8_lower(texts) if casefold else texts))
+            values.append(distinct)
+            files.append(pa.array([fragment.path] * len(distinct), pa.string()))
+            groups.append(pa.array([group] * len(distinct), pa.int32()))
+    if not values:
+        return pa.table({VALUE: pa.array([], pa.string()), FILE: pa.array([], pa.string()),
+                         GROUP: pa.array([], pa.int32())})  # fmt: skip
+    table = pa.table(
+        {VALUE: pa.concat_arrays(values), FILE: pa.concat_arrays(files), GROUP: pa.concat_arrays(groups)}
+    )
+    return table.sort_by(VALUE)
+
+
+def _read(path: Path, fingerprint: str) -> pa.Table | None:
+    try:
+        stamp = (pq.read_schema(path).metadata or {}).get(STAMP, b"").decode()
+        return pq.read_table(path) if stamp == fingerprint else None
+    except (OSError, pa.ArrowException):
+        return None
+
+
+def _write(path: Path, index: pa.Table, fingerprint: str) -> None:
+    """Best effort: a read-only store keeps its index in memory only."""
+    stamped = index.replace_schema_metadata({STAMP: fingerprint.encode()})
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(stamped, tmp, row_group_size=65_536)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)

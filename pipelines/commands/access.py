@@ -1,0 +1,79 @@
+"""`ccpa access`: the Right to Know. One consumer (--email X, --phone ...) or many (--emails FILE)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from pipelines import console
+from pipelines.errors import InputError
+from pipelines.rights.access import answer_access, read_identities
+from pipelines.rights.identity import parse_identity
+from pipelines.rights.model import Identity
+
+IDENTITY_OPTIONS = ("email", "phone", "imsi", "iccid", "msisdn", "customer_id")
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    access = commands.add_parser("access", help="build a consumer's access package (Right to Know)")
+    access.add_argument("--estate", required=True, type=Path, help="estate file (YAML)")
+    access.add_argument(
+        "--out", required=True, type=Path, help="folder for access-<id>.zip and requests.jsonl"
+    )
+    who = access.add_mutually_exclusive_group(required=True)
+    for kind in IDENTITY_OPTIONS:
+        who.add_argument(f"--{kind.replace('_', '-')}", dest=kind, metavar=kind.upper())
+    who.add_argument("--emails", type=Path, metavar="FILE", help="batch: one email per line, one pass")
+    period = access.add_mutually_exclusive_group()
+    period.add_argument("--lookback-days", type=int, default=None, help="days before today (default 365)")
+    period.add_argument("--all-time", action="store_true", help="everything held, whatever its date")
+    access.add_argument(
+        "--inventory",
+        type=Path,
+        default=None,
+        help="inventory.json (or its folder) to use (default: beside --out, the estate's reports, "
+        "else scan now)",
+    )
+    access.add_argument(
+        "--passphrase-env",
+        default=None,
+        metavar="VAR",
+        help="encrypt the zip (AES) with the passphrase in environment variable VAR",
+    )
+    access.set_defaults(command=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    identities = _identities(args)
+    passphrase = _passphrase(args.passphrase_env)
+    if args.lookback_days is not None and args.lookback_days < 1:
+        raise InputError(f"--lookback-days must be a positive number of days, got {args.lookback_days}")
+    with console.steps("access") as bar:
+        console.step_reporter(bar)(f"{len(identities)} request(s)", 0)
+        answers = answer_access(
+            args.estate, identities, args.out, args.inventory, args.lookback_days, args.all_time, passphrase
+        )
+    for answer in answers:
+        rows = sum(answer.counts.values())
+        tables = sum(1 for n in answer.counts.values() if n)
+        console.out.print(
+            f"request {answer.request_id}: {rows:,} rows from {tables} tables -> {answer.package}"
+        )
+    return 0
+
+
+def _identities(args: argparse.Namespace) -> list[Identity]:
+    if args.emails is not None:
+        return [parse_identity("email", value) for value in read_identities(args.emails, "email")]
+    kind = next(k for k in IDENTITY_OPTIONS if getattr(args, k) is not None)
+    return [parse_identity(kind, getattr(args, kind))]
+
+
+def _passphrase(variable: str | None) -> str | None:
+    if variable is None:
+        return None
+    value = os.environ.get(variable)
+    if not value:
+        raise InputError(f"--passphrase-env: environment variable {variable} is not set")
+    return value

@@ -1,0 +1,66 @@
+"""Dagster jobs for consumers' requests: typed run config in, the package and its counts as metadata."""
+
+import json
+from pathlib import Path
+from typing import Literal
+
+import dagster as dg
+
+from pipelines.resources import EstateResource
+from pipelines.rights.access import answer_access
+from pipelines.rights.identity import parse_identity
+
+
+class AccessRequestConfig(dg.Config):
+    identity_kind: Literal["email", "phone", "imsi", "iccid", "msisdn", "customer_id"] = "email"
+    identity: str
+    lookback_days: int | None = None  # default 365
+    all_time: bool = False
+    out: str = "requests"
+
+
+@dg.op(description="Find the consumer's records everywhere and write their access package.")
+def build_access_package(
+    context: dg.OpExecutionContext, config: AccessRequestConfig, estate: EstateResource
+) -> str:
+    identity = parse_identity(config.identity_kind, config.identity)
+    (answer,) = answer_access(
+        Path(estate.estate), [identity], Path(config.out), inventory=_inventory(estate),
+        lookback_days=config.lookback_days, all_time=config.all_time,
+    )  # fmt: skip
+    per_category = _per_category(answer.counts, estate)
+    context.add_output_metadata(
+        {
+            "request id": answer.request_id,
+            "package": dg.MetadataValue.path(str(answer.package)),
+            "period": f"{answer.period.start or 'all time'} .. {answer.period.end}",
+            "rows": sum(answer.counts.values()),
+            "rows per table": dg.MetadataValue.json({k: v for k, v in answer.counts.items() if v}),
+            "tables per category": dg.MetadataValue.json(per_category),
+        }
+    )
+    return str(answer.package)
+
+
+def _inventory(estate: EstateResource) -> Path | None:
+    path = estate.reports_dir() / "inventory.json"
+    return path if path.exists() else None
+
+
+def _per_category(counts: dict[str, int], estate: EstateResource) -> dict[str, list[str]]:
+    path = estate.reports_dir() / "inventory.json"
+    if not path.exists():
+        return {}
+    columns = json.loads(path.read_text(encoding="utf-8"))["columns"]
+    held = {k for k, v in counts.items() if v}
+    result: dict[str, set[str]] = {}
+    for column in columns:
+        key = f"{column['store']}.{column['table']}"
+        if column["category"] and key in held:
+            result.setdefault(column["category"], set()).add(key)
+    return {category: sorted(tables) for category, tables in sorted(result.items())}
+
+
+@dg.job(description="Right to know: one consumer's access package, from the identity in the run config.")
+def access_request() -> None:
+    build_access_package()

@@ -1,0 +1,98 @@
+"""Right to know: every consumer of the request gets a package of what is held about them.
+
+Domain steps, no Dagster: find the records (traversal + free-text mentions), keep the request's
+period, write the package, log the request (with a hash of the identity, never the identity).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from connectors import Estate, load_estate, open_store
+from mappings import load_categories, load_notice
+from pipelines.errors import InputError
+from pipelines.rights.graph import Catalog
+from pipelines.rights.ledger import log_request
+from pipelines.rights.lookback import event_time, request_period, within
+from pipelines.rights.mentions import consumer_identifiers, find_mentions
+from pipelines.rights.model import AccessRequest, Identity, Period, TableRecords
+from pipelines.rights.package import facts_of, write_package
+from pipelines.rights.sources import load_catalog
+from pipelines.rights.traversal import Traversal
+
+
+@dataclass(frozen=True)
+class AccessAnswer:
+    request_id: str
+    package: Path
+    period: Period
+    counts: dict[str, int]
+
+
+def answer_access(
+    estate_file: Path,
+    identities: Sequence[Identity],
+    out: Path,
+    inventory: Path | None = None,
+    lookback_days: int | None = None,
+    all_time: bool = False,
+    passphrase: str | None = None,
+    today: dt.date | None = None,
+) -> list[AccessAnswer]:
+    """Answer one or many access requests in one pass over the estate."""
+    estate = load_estate(estate_file)
+    catalog = load_catalog(estate, inventory, out)
+    period = request_period(today or dt.date.today(), lookback_days, all_time)
+    found = find_records(estate, catalog, identities)
+    notice, categories = load_notice(), load_categories()
+    meanings = {f"{s}.{t}": columns for (s, t), columns in catalog.meanings.items()}
+    facts = facts_of(estate)
+    answers = []
+    for identity, records in zip(identities, found, strict=True):
+        request = AccessRequest(_request_id(), identity, dt.datetime.now(dt.UTC), period)
+        request.tables = [within(r, period) for r in records]
+        package = write_package(request, meanings, facts, notice, categories, out, passphrase)
+        counts = {r.key: r.rows.num_rows for r in request.tables}
+        log_request(out, request, "access", outcome="complied", detail={"rows": sum(counts.values())})
+        answers.append(AccessAnswer(request.request_id, package, period, counts))
+    return answers
+
+
+def find_records(
+    estate: Estate, catalog: Catalog, identities: Sequence[Identity]
+) -> list[list[TableRecords]]:
+    """Per identity: its own rows, shared and reference rows, and free-text mentions of it."""
+    stores = {name: open_store(name, config) for name, config in estate.stores.items()}
+    try:
+        declared = {str(kind): columns for kind, columns in estate.identity.items()}
+        found = Traversal(catalog, stores, declared).run(identities)
+        times = {table: event_time(table, estate, catalog) for table in catalog.meanings}
+        for records in found:
+            for record in records:
+                record.event_time = times.get((record.store, record.table))
+        identifiers = [consumer_identifiers(i, r, catalog) for i, r in zip(identities, found, strict=True)]
+        mentions = find_mentions(catalog, stores, identifiers, found, times)
+    finally:
+        for store in stores.values():
+            store.close()
+    return [own + extra for own, extra in zip(found, mentions, strict=True)]
+
+
+def _request_id() -> str:
+    return f"{dt.datetime.now(dt.UTC):%Y%m%d}-{uuid.uuid4().hex[:10]}"
+
+
+def read_identities(path: Path, kind: str) -> list[str]:
+    """One identifier per line (blank lines and # comments skipped), for batch requests."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+    values = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    if not values:
+        raise InputError(f"{path}: no {kind} in the file")
+    return values

@@ -1,0 +1,108 @@
+"""The estate as a graph of tables, seen from a consumer: where an identity is held, what refers to what.
+
+Built from the inventory (what each column holds) and its links (declared, else inferred):
+- a table is *owned* when it holds a consumer identifier itself (an email, an IMSI...) or refers,
+  through references, to a table that does: its rows belong to whoever they lead to;
+- an unowned table (an address, a plan, a tower list) is shared or reference data: a consumer's
+  row may point at it, and that row is included for every consumer that points at it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from connectors import ColumnRef, Estate, Link
+from pipelines.rights.identity import ENTITIES
+from pipelines.rights.model import ColumnMeaning
+
+TableKey = tuple[str, str]
+# Entities whose value identifies one consumer: a table holding one is somebody's.
+IDENTIFYING = frozenset(e for entities in ENTITIES.values() for e in entities)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """`source.column` refers to `target.column` (reference), or holds the same identity (same)."""
+
+    source: TableKey
+    source_column: str
+    target: TableKey
+    target_column: str
+    same_identity: bool
+
+    def describe(self) -> str:
+        arrow = "=" if self.same_identity else "->"
+        return f"{self.source[1]}.{self.source_column} {arrow} {self.target[1]}.{self.target_column}"
+
+
+@dataclass
+class Catalog:
+    """What the inventory knows: every column's meaning, and the links between tables."""
+
+    meanings: dict[TableKey, dict[str, ColumnMeaning]]
+    edges: list[Edge]
+    owned: set[TableKey] = field(default_factory=set)
+
+    @classmethod
+    def from_inventory(cls, document: Mapping[str, object], estate: Estate) -> Catalog:
+        meanings: dict[TableKey, dict[str, ColumnMeaning]] = {}
+        for record in document["columns"]:  # type: ignore[attr-defined]
+            key = (str(record["store"]), str(record["table"]))
+            meanings.setdefault(key, {})[str(record["column"])] = ColumnMeaning(
+                record.get("category"), record.get("entity"), record.get("sensitive_kind")
+            )
+        links = [Link.parse(str(x["link"])) for x in document.get("links", [])]  # type: ignore[attr-defined]
+        links += [x for x in estate.links if all(str(x) != str(y) for y in links)]
+        catalog = cls(meanings, [_edge(link) for link in links])
+        catalog.owned = catalog._owned_tables()
+        return catalog
+
+    @classmethod
+    def read(cls, path: Path, estate: Estate) -> Catalog:
+        return cls.from_inventory(json.loads(path.read_text(encoding="utf-8")), estate)
+
+    def columns_holding(self, entities: Iterable[str]) -> list[tuple[TableKey, str]]:
+        wanted = set(entities)
+        return [
+            (table, column)
+            for table, columns in self.meanings.items()
+            for column, meaning in columns.items()
+            if meaning.entity in wanted and meaning.category
+        ]
+
+    def free_text_columns(self) -> list[tuple[TableKey, str]]:
+        return [
+            (t, c) for t, cols in self.meanings.items() for c, m in cols.items() if m.entity == "FREE_TEXT"
+        ]
+
+    def _owned_tables(self) -> set[TableKey]:
+        owned = {
+            table
+            for table, columns in self.meanings.items()
+            if any(m.entity in IDENTIFYING and m.category for m in columns.values())
+        }
+        changed = True
+        while changed:
+            changed = False
+            for edge in self.edges:
+                if edge.source != edge.target and edge.target in owned and edge.source not in owned:
+                    owned.add(edge.source)
+                    changed = True
+        return owned
+
+
+def _edge(link: Link) -> Edge:
+    return Edge(
+        source=_table(link.source),
+        source_column=link.source.column,
+        target=_table(link.target),
+        target_column=link.target.column,
+        same_identity=link.kind == "same_identity",
+    )
+
+
+def _table(ref: ColumnRef) -> TableKey:
+    return (ref.store, ref.table)

@@ -1,0 +1,43 @@
+"""The request log (11 CCR 7101): every request, its type, dates and outcome, kept 24 months.
+
+The log never holds the identifier a consumer gave: only a SHA-256 of it, enough to count requests
+per consumer (two access requests in 12 months need be answered) without keeping their identity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from pipelines.rights.identity import identity_hash
+from pipelines.rights.model import AccessRequest
+
+LOG = "requests.jsonl"
+
+
+def log_request(
+    out: Path, request: AccessRequest, kind: str, outcome: str, detail: dict[str, object] | None = None,
+    method: str = "cli",
+) -> None:  # fmt: skip
+    entry = {
+        "request_id": request.request_id,
+        "type": kind,
+        "method": method,
+        "received": request.received.isoformat(timespec="seconds"),
+        "responded": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "identity_kind": request.identity.kind,
+        "identity_sha256": identity_hash(request.identity),
+        "period": {
+            "start": str(request.period.start) if request.period.start else None,
+            "end": str(request.period.end),
+        },
+        "outcome": outcome,
+        **({"detail": detail} if detail else {}),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / LOG, "a", encoding="utf-8") as log:
+        log.write(json.dumps(entry) + "\n")
+        log.flush()
+        os.fsync(log.fileno())

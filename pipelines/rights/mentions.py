@@ -1,0 +1,116 @@
+"""Free text that mentions a consumer: support tickets and notes naming their email, phone or SIM.
+
+Every free-text column the inventory found is scanned once for all consumers of the request batch
+(one regular expression of their identifiers, vectorised). A row already among the consumer's own
+records is not repeated; a row of someone else's that mentions them is included with only its
+text and time, the other personal information in the text redacted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from connectors import Store
+from pipelines.discovery.analyzer import LANGUAGE, build_analyzer
+from pipelines.rights.graph import IDENTIFYING, Catalog
+from pipelines.rights.model import Identity, TableRecords
+
+MIN_LENGTH = 6  # shorter values (a 4-digit id) would match by chance
+REDACTED = "[redacted]"
+
+
+def consumer_identifiers(identity: Identity, records: Sequence[TableRecords], catalog: Catalog) -> set[str]:
+    """The identifier values the consumer's own records hold (emails, phones, IMSIs, ICCIDs...)."""
+    found = {identity.value}
+    for record in records:
+        if record.reference or record.mention_only:
+            continue
+        for column, meaning in catalog.meanings.get((record.store, record.table), {}).items():
+            if meaning.entity in IDENTIFYING and column in record.rows.column_names:
+                found.update(str(v) for v in record.rows.column(column).to_pylist() if v is not None)
+    return {v for v in found if len(v) >= MIN_LENGTH}
+
+
+def find_mentions(
+    catalog: Catalog,
+    stores: Mapping[str, Store],
+    identifiers: Sequence[set[str]],
+    own: Sequence[Sequence[TableRecords]],
+    event_times: Mapping[tuple[str, str], str | None],
+) -> list[list[TableRecords]]:
+    """Per consumer, the rows of free-text columns that mention one of their identifiers."""
+    everyone = sorted({v for ids in identifiers for v in ids}, key=len, reverse=True)
+    result: list[list[TableRecords]] = [[] for _ in identifiers]
+    if not everyone:
+        return result
+    pattern = "|".join(re.escape(v) for v in everyone)
+    for (store, table), column in catalog.free_text_columns():
+        time_column = event_times.get((store, table))
+        matched = _matching_rows(stores[store], table, column, pattern)
+        if matched.num_rows == 0:
+            continue
+        for index, ids in enumerate(identifiers):
+            mine = _mentioning(matched, column, ids)
+            mine = _not_already_own(mine, own[index], store, table)
+            if mine.num_rows:
+                kept = [c for c in (column, time_column) if c and c in mine.column_names]
+                rows = _redacted(mine.select(kept), column, ids)
+                result[index].append(
+                    TableRecords(store, table, rows, f"mentions in {column}", time_column, mention_only=True)
+                )
+    return result
+
+
+def _matching_rows(store: Store, table: str, column: str, pattern: str) -> pa.Table:
+    parts = []
+    for batch in store.scan(table):
+        texts = batch.column(batch.schema.get_field_index(column))
+        hit = pc.fill_null(
+            pc.match_substring_regex(pc.cast(texts, pa.string()), pattern, ignore_case=True), False
+        )
+        if pc.any(hit).as_py():
+            parts.append(pa.Table.from_batches([batch]).filter(hit))
+    return pa.concat_tables(parts) if parts else pa.table({})
+
+
+def _mentioning(rows: pa.Table, column: str, ids: set[str]) -> pa.Table:
+    if not ids:
+        return rows.slice(0, 0)
+    pattern = "|".join(re.escape(v) for v in sorted(ids, key=len, reverse=True))
+    texts = pc.cast(rows.column(column), pa.string())
+    return rows.filter(pc.fill_null(pc.match_substring_regex(texts, pattern, ignore_case=True), False))
+
+
+def _not_already_own(rows: pa.Table, own: Sequence[TableRecords], store: str, table: str) -> pa.Table:
+    mine = [r.rows for r in own if (r.store, r.table) == (store, table) and not r.mention_only]
+    if not mine or rows.num_rows == 0:
+        return rows
+    seen = {tuple(row.values()) for part in mine for row in part.to_pylist()}
+    keep = [tuple(row.values()) not in seen for row in rows.select(mine[0].column_names).to_pylist()]
+    return rows.filter(pa.array(keep, pa.bool_()))
+
+
+def _redacted(rows: pa.Table, column: str, ids: set[str]) -> pa.Table:
+    """Someone else's text: every personal detail in it that is not the consumer's own is redacted."""
+    engine = build_analyzer("auto").engine
+    lowered = {v.lower() for v in ids}
+    texts: list[str | None] = []
+    for text in rows.column(column).to_pylist():
+        if text is None:
+            texts.append(None)
+            continue
+        spans = [r for r in engine.analyze(str(text), language=LANGUAGE) if r.score >= 0.4]
+        out, limit = str(text), len(str(text))
+        for span in sorted(spans, key=lambda r: (r.start, -r.end), reverse=True):
+            if span.end > limit:
+                continue  # overlaps a span already redacted
+            if out[span.start : span.end].lower() not in lowered:
+                out = out[: span.start] + REDACTED + out[span.end :]
+            limit = span.start
+        texts.append(out)
+    index = rows.column_names.index(column)
+    return rows.set_column(index, column, pa.array(texts, pa.string()))

@@ -1,0 +1,57 @@
+"""What a consumer's request works with: who asks, and the records found for them, table by table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A normalised identifier a request starts from (email lower-cased, phone as E.164 digits...)."""
+
+    kind: str  # email | phone | customer_id | imsi | iccid | msisdn | imei | login_name
+    value: str
+
+
+@dataclass(frozen=True)
+class ColumnMeaning:
+    """What the inventory says a column holds."""
+
+    category: str | None
+    entity: str | None
+    sensitive_kind: str | None = None
+
+
+@dataclass
+class TableRecords:
+    """One table's rows that belong to (or mention) the consumer."""
+
+    store: str
+    table: str
+    rows: pa.Table  # every column of the table, as stored
+    via: str  # how they were found, in words: "email", "accounts.customer_id -> customers.id", ...
+    event_time: str | None = None  # the column the look-back applies to
+    reference: bool = False  # shared or catalogue rows (a plan, an address two consumers use)
+    mention_only: bool = False  # rows owned by someone else that mention the consumer in free text
+
+    @property
+    def key(self) -> str:
+        return f"{self.store}.{self.table}"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date | None  # None: all time (data since the estate began)
+    end: dt.date
+
+
+@dataclass
+class AccessRequest:
+    request_id: str
+    identity: Identity
+    received: dt.datetime
+    period: Period
+    tables: list[TableRecords] = field(default_factory=list)

@@ -1,0 +1,22 @@
+"""A demo estate dated today (so the 12-month look-back means something) with its inventory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.cli import main
+from pipelines.demo_estate import DemoEstate, build_demo_estate
+
+
+@pytest.fixture(scope="session")
+def estate(tmp_path_factory: pytest.TempPathFactory) -> DemoEstate:
+    built = build_demo_estate(tmp_path_factory.mktemp("rights") / "estate", consumers=150, days=3, seed=21)
+    assert main(["scan", "--estate", str(built.estate_file), "--out", str(built.root / "reports")]) == 0
+    return built
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    return tmp_path / "out"
