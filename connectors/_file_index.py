@@ -34,9 +34,14 @@ class ValueIndex:
         self._memory: dict[tuple[str, str], tuple[str, pa.Table]] = {}
 
     def candidates(
-        self, table: str, column: str, casefold: bool, fingerprint: str, dataset: ds.FileSystemDataset,
+        self,
+        table: str,
+        column: str,
+        casefold: bool,
+        fingerprint: str,
+        dataset: ds.FileSystemDataset,
         values: Sequence[object],
-    ) -> dict[str, list[int]]:  # fmt: skip
+    ) -> dict[str, list[int]]:
         """file path -> row groups that may hold one of `values`."""
         index = self._index(table, column, casefold, fingerprint, dataset)
         wanted = pa.array([str(v).lower() if casefold else str(v) for v in values], pa.string())
@@ -73,8 +78,13 @@ def _build(dataset: ds.FileSystemDataset, column: str, casefold: bool) -> pa.Tab
             files.append(pa.array([fragment.path] * len(distinct), pa.string()))
             groups.append(pa.array([group] * len(distinct), pa.int32()))
     if not values:
-        return pa.table({VALUE: pa.array([], pa.string()), FILE: pa.array([], pa.string()),
-                         GROUP: pa.array([], pa.int32())})  # fmt: skip
+        return pa.table(
+            {
+                VALUE: pa.array([], pa.string()),
+                FILE: pa.array([], pa.string()),
+                GROUP: pa.array([], pa.int32()),
+            }
+        )
     table = pa.table(
         {VALUE: pa.concat_arrays(values), FILE: pa.concat_arrays(files), GROUP: pa.concat_arrays(groups)}
     )

@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from connectors._faults import checkpoint
 from connectors._file_changes import ChangePlan, FileEdit
 from connectors._file_layout import FileFormat, csv_convert
 from connectors.base import StoreError
@@ -57,14 +58,24 @@ class StagedFiles:
         shutil.copymode(target, temp)
 
     def commit(self) -> None:
+        checkpoint("file-staged")  # every new file written, none renamed
         for temp, target in self._staged:
             os.replace(temp, target)
+            checkpoint("file-rewrite")  # killed after the first rename: some files new, some old
         for folder in sorted({target.parent for _, target in self._staged}):
             descriptor = os.open(folder, os.O_RDONLY)
             try:
                 os.fsync(descriptor)
             finally:
                 os.close(descriptor)
+
+
+def sweep(folders: set[Path]) -> None:
+    """Remove temp files a killed rewrite left behind (the originals they were to replace are intact)."""
+    for folder in folders:
+        for debris in folder.glob(f".*{TEMP_MARK}*"):
+            with contextlib.suppress(OSError):
+                debris.unlink()
 
 
 def rewrite(fmt: FileFormat, plan: ChangePlan) -> None:

@@ -21,7 +21,7 @@ import pyarrow.fs as pa_fs
 from connectors._file_changes import conformed, plan_change
 from connectors._file_index import MIN_ROWS, ValueIndex
 from connectors._file_layout import TableLayout, discover
-from connectors._file_rewrite import rewrite
+from connectors._file_rewrite import rewrite, sweep
 from connectors._file_sample import sample_dataset
 from connectors.base import ChangeResult, ColumnInfo, Store, StoreError, TableChange, TableInfo
 from connectors.estate import FilesStoreConfig
@@ -101,6 +101,7 @@ class FileStore(Store):
         results = []
         for change in changes:
             layout = self._layout(change.table)
+            sweep({(self.root / file.relative).parent for file in layout.files})
             with self._reading(change.table):
                 plan = plan_change(layout, layout.dataset(self.filesystem), change)
                 try:

@@ -25,9 +25,13 @@ def build_access_package(
 ) -> str:
     identity = parse_identity(config.identity_kind, config.identity)
     (answer,) = answer_access(
-        Path(estate.estate), [identity], Path(config.out), inventory=_inventory(estate),
-        lookback_days=config.lookback_days, all_time=config.all_time,
-    )  # fmt: skip
+        Path(estate.estate),
+        [identity],
+        Path(config.out),
+        inventory=_inventory(estate),
+        lookback_days=config.lookback_days,
+        all_time=config.all_time,
+    )
     per_category = _per_category(answer.counts, estate)
     context.add_output_metadata(
         {

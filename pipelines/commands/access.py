@@ -66,8 +66,13 @@ def run(args: argparse.Namespace) -> int:
 def _identities(args: argparse.Namespace) -> list[Identity]:
     if args.emails is not None:
         return [parse_identity("email", value) for value in read_identities(args.emails, "email")]
-    kind = next(k for k in IDENTITY_OPTIONS if getattr(args, k) is not None)
-    return [parse_identity(kind, getattr(args, kind))]
+    return [identity_of(args)]
+
+
+def identity_of(args: argparse.Namespace) -> Identity:
+    """The one identity given by --email / --phone / ... (the option groups make it exactly one)."""
+    kind = next(k for k in IDENTITY_OPTIONS if getattr(args, k, None) is not None)
+    return parse_identity(kind, getattr(args, kind))
 
 
 def _passphrase(variable: str | None) -> str | None:

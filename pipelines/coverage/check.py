@@ -115,27 +115,33 @@ def _category_gaps(rows: list[CategoryCoverage], notice: Notice) -> Iterable[Gap
     for row in rows:
         if row.found and not row.disclosed:
             yield Gap(
-                "undisclosed_category", row.key, tuple(row.columns),
+                "undisclosed_category",
+                row.key,
+                tuple(row.columns),
                 f"Add a row '{row.title}' to the notice's table, with examples of what is held "
                 f"({len(row.columns)} columns) and the recipients it is shared with "
                 f"({', '.join(row.recipients_found) or 'none'}); or stop holding it.",
                 row.key,
-            )  # fmt: skip
+            )
         elif row.found:
             for recipient in sorted(set(row.recipients_found) - set(row.recipients_disclosed)):
                 yield Gap(
-                    "undisclosed_recipient", recipient, tuple(row.columns),
+                    "undisclosed_recipient",
+                    recipient,
+                    tuple(row.columns),
                     f"Name '{recipient.replace('_', ' ')}' among the recipients of '{row.title}' in the "
                     "notice's table, or stop sharing it with them.",
                     row.key,
-                )  # fmt: skip
+                )
 
 
 def _sensitive_gaps(sensitive: Mapping[str, list[str]], notice: Notice) -> Iterable[Gap]:
     for kind, columns in sorted(sensitive.items()):
         if not notice.names_sensitive_kind(kind):
             yield Gap(
-                "unnamed_sensitive_kind", kind, tuple(columns),
+                "unnamed_sensitive_kind",
+                kind,
+                tuple(columns),
                 f"Name '{kind.replace('_', ' ')}' in the notice's paragraph on sensitive personal "
                 "information (right to limit), or stop holding it.",
-            )  # fmt: skip
+            )

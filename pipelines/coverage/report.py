@@ -31,9 +31,12 @@ def found_columns(inventory: Iterable[Mapping[str, object]]) -> list[FoundColumn
 
 
 def coverage_of(
-    estate: Estate, inventory: Iterable[Mapping[str, object]], notice: Notice, categories: CategoryMap,
+    estate: Estate,
+    inventory: Iterable[Mapping[str, object]],
+    notice: Notice,
+    categories: CategoryMap,
     today: dt.date | None = None,
-) -> dict[str, object]:  # fmt: skip
+) -> dict[str, object]:
     columns = found_columns(inventory)
     shared = {name: sorted(store.shared_with) for name, store in estate.stores.items()}
     coverage = check_coverage(columns, shared, notice, categories)

@@ -44,12 +44,20 @@ class ColumnRecord:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "store": self.store, "table": self.table, "column": self.column, "category": self.category,
-            "entity": self.entity, "sensitive": self.sensitive, "sensitive_kind": self.sensitive_kind,
-            "confidence": round(self.confidence, 3), "prevalence": round(self.prevalence, 3),
-            "evidence": self.evidence, "other_entities": list(self.other_entities),
-            "data_type": self.data_type, "mentions": self.mentions,
-        }  # fmt: skip
+            "store": self.store,
+            "table": self.table,
+            "column": self.column,
+            "category": self.category,
+            "entity": self.entity,
+            "sensitive": self.sensitive,
+            "sensitive_kind": self.sensitive_kind,
+            "confidence": round(self.confidence, 3),
+            "prevalence": round(self.prevalence, 3),
+            "evidence": self.evidence,
+            "other_entities": list(self.other_entities),
+            "data_type": self.data_type,
+            "mentions": self.mentions,
+        }
 
 
 @dataclass

@@ -54,13 +54,23 @@ def write_inventory(inventory: Inventory, out: Path) -> list[Path]:
 
 
 def _arrow(rows: list[dict[str, object]]) -> pa.Table:
-    schema = pa.schema([
-        ("store", pa.string()), ("table", pa.string()), ("column", pa.string()), ("category", pa.string()),
-        ("entity", pa.string()), ("sensitive", pa.bool_()), ("sensitive_kind", pa.string()),
-        ("confidence", pa.float64()), ("prevalence", pa.float64()), ("evidence", pa.string()),
-        ("other_entities", pa.list_(pa.string())), ("data_type", pa.string()),
-        ("mentions", pa.map_(pa.string(), pa.int64())),
-    ])  # fmt: skip
+    schema = pa.schema(
+        [
+            ("store", pa.string()),
+            ("table", pa.string()),
+            ("column", pa.string()),
+            ("category", pa.string()),
+            ("entity", pa.string()),
+            ("sensitive", pa.bool_()),
+            ("sensitive_kind", pa.string()),
+            ("confidence", pa.float64()),
+            ("prevalence", pa.float64()),
+            ("evidence", pa.string()),
+            ("other_entities", pa.list_(pa.string())),
+            ("data_type", pa.string()),
+            ("mentions", pa.map_(pa.string(), pa.int64())),
+        ]
+    )
     return pa.Table.from_pylist(
         [{**r, "mentions": list(r["mentions"].items())} for r in rows],  # type: ignore[attr-defined]
         schema=schema,

@@ -56,9 +56,13 @@ class ScanCache:
     def put(self, store: str, table: str, entry: CachedTable) -> None:
         meta_path, sample_path = self._paths(store, table)
         meta = {
-            "version": VERSION, "store": store, "table": table, "fingerprint": entry.fingerprint,
-            "sample_size": entry.sample_size, "findings": [asdict(f) for f in entry.findings],
-        }  # fmt: skip
+            "version": VERSION,
+            "store": store,
+            "table": table,
+            "fingerprint": entry.fingerprint,
+            "sample_size": entry.sample_size,
+            "findings": [asdict(f) for f in entry.findings],
+        }
         with self._lock:
             self.folder.mkdir(parents=True, exist_ok=True)
         _atomic(sample_path, lambda tmp: pq.write_table(entry.sample, tmp))

@@ -18,9 +18,13 @@ LOG = "requests.jsonl"
 
 
 def log_request(
-    out: Path, request: AccessRequest, kind: str, outcome: str, detail: dict[str, object] | None = None,
+    out: Path,
+    request: AccessRequest,
+    kind: str,
+    outcome: str,
+    detail: dict[str, object] | None = None,
     method: str = "cli",
-) -> None:  # fmt: skip
+) -> None:
     entry = {
         "request_id": request.request_id,
         "type": kind,

@@ -86,9 +86,12 @@ def _table(table: PackageTable, meanings: Meanings) -> dict[str, Any]:
 
 
 def _categories(
-    tables: list[PackageTable], meanings: Meanings, stores: dict[str, StoreFacts], notice: Notice,
+    tables: list[PackageTable],
+    meanings: Meanings,
+    stores: dict[str, StoreFacts],
+    notice: Notice,
     categories: CategoryMap,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     held: dict[str, dict[str, list[str]]] = {}  # category -> table -> columns holding a value
     store_of = {t.records.key: t.records.store for t in tables}
     for table in tables:

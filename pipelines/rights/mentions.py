@@ -59,8 +59,17 @@ def find_mentions(
             if mine.num_rows:
                 kept = [c for c in (column, time_column) if c and c in mine.column_names]
                 rows = _redacted(mine.select(kept), column, ids)
+                key = list(stores[store].table(table).primary_key) or mine.column_names
                 result[index].append(
-                    TableRecords(store, table, rows, f"mentions in {column}", time_column, mention_only=True)
+                    TableRecords(
+                        store,
+                        table,
+                        rows,
+                        f"mentions in {column}",
+                        time_column,
+                        mention_only=True,
+                        keys=mine.select(key),
+                    )
                 )
     return result
 

@@ -36,6 +36,7 @@ class TableRecords:
     event_time: str | None = None  # the column the look-back applies to
     reference: bool = False  # shared or catalogue rows (a plan, an address two consumers use)
     mention_only: bool = False  # rows owned by someone else that mention the consumer in free text
+    keys: pa.Table | None = None  # mention rows: their key columns (never written to a package)
 
     @property
     def key(self) -> str:

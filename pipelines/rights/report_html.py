@@ -42,12 +42,41 @@ RECIPIENTS = {
     "service_providers": "service providers processing data for us under a written contract",
     "third_parties": "other companies (third parties)",
 }
-IDENTITY = {"email": "email address", "phone": "phone number", "customer_id": "customer number",
-            "login_name": "login name"}  # fmt: skip
+IDENTITY = {
+    "email": "email address",
+    "phone": "phone number",
+    "customer_id": "customer number",
+    "login_name": "login name",
+}
 # Column-name words spelled out (src_ip -> "source IP").
-WORDS = {"src": "source", "dst": "destination", "dt": "day", "lat": "latitude", "lon": "longitude",
-         "addr": "address", "num": "number", "no": "number", "last4": "last four digits", "dob": "date of birth"}  # fmt: skip
-ACRONYMS = {"ip", "imsi", "imei", "iccid", "msisdn", "apn", "sns", "sms", "api", "id", "url", "iban", "mac", "sim"}  # fmt: skip
+WORDS = {
+    "src": "source",
+    "dst": "destination",
+    "dt": "day",
+    "lat": "latitude",
+    "lon": "longitude",
+    "addr": "address",
+    "num": "number",
+    "no": "number",
+    "last4": "last four digits",
+    "dob": "date of birth",
+}
+ACRONYMS = {
+    "ip",
+    "imsi",
+    "imei",
+    "iccid",
+    "msisdn",
+    "apn",
+    "sns",
+    "sms",
+    "api",
+    "id",
+    "url",
+    "iban",
+    "mac",
+    "sim",
+}
 # Third-person words of the estate file and the notice, said to the consumer.
 YOURS = [
     (r"\bthe consumer's\b", "your"),

@@ -16,9 +16,18 @@ from connectors.estate import RECIPIENT_KINDS, FilesStoreConfig, SqlStoreConfig
 from tests.demo_estate.conftest import BuiltEstate, build
 
 CATEGORIES = {
-    "identifiers", "customer_records", "network_activity", "commercial", "geolocation", "inferences",
-    "protected_classifications", "professional", "biometric", "sensory", "education",
-}  # fmt: skip
+    "identifiers",
+    "customer_records",
+    "network_activity",
+    "commercial",
+    "geolocation",
+    "inferences",
+    "protected_classifications",
+    "professional",
+    "biometric",
+    "sensory",
+    "education",
+}
 SENSITIVE_KINDS = {"account_login", "financial_account", "precise_geolocation"}
 
 

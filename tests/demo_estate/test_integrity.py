@@ -85,8 +85,10 @@ def test_payments_settle_their_customers_invoices(built: BuiltEstate) -> None:
         " OR p.method != m.method",
     )
     assert mismatched == [(0,)]
-    assert built.sql("billing", "SELECT count(*) FROM payments p LEFT JOIN invoices i ON i.id = p.invoice_id"
-                     " WHERE i.id IS NULL") == [(0,)]  # fmt: skip
+    assert built.sql(
+        "billing",
+        "SELECT count(*) FROM payments p LEFT JOIN invoices i ON i.id = p.invoice_id WHERE i.id IS NULL",
+    ) == [(0,)]
 
 
 @pytest.mark.parametrize("table", ["tickets", "segments", "web_visits"])
@@ -111,7 +113,8 @@ def test_console_pages_show_the_visitors_own_sims(built: BuiltEstate) -> None:
         )
     )
     visits = built.sql(
-        "crm", "SELECT c.email, v.url_path FROM web_visits v JOIN contacts c ON c.id = v.contact_id"
-        " WHERE v.url_path LIKE '/console/sims/%'"
-    )  # fmt: skip
+        "crm",
+        "SELECT c.email, v.url_path FROM web_visits v JOIN contacts c ON c.id = v.contact_id"
+        " WHERE v.url_path LIKE '/console/sims/%'",
+    )
     assert visits and all((email, path.rsplit("/", 1)[1]) in own for email, path in visits)

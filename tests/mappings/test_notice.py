@@ -23,10 +23,29 @@ _NAMES = "|".join(RECIPIENTS)
 _RECIPIENT_CELL = re.compile(rf"(?:(?:{_NAMES})(?:,?\s+and\s+|,\s*)?)+\.$")
 # The fields of notice.yaml that quote the notice (the others restate it as typed values).
 VERBATIM = {
-    "business", "business_short_name", "title", "audience", "supplements", "table_heading", "heading",
-    "examples", "term", "text", "quote", "quotes", "summary", "page", "opt_out_page", "cites",
-    "exemptions_cite", "if_anticipated", "definition", "refusal", "verification", "changes",
-}  # fmt: skip
+    "business",
+    "business_short_name",
+    "title",
+    "audience",
+    "supplements",
+    "table_heading",
+    "heading",
+    "examples",
+    "term",
+    "text",
+    "quote",
+    "quotes",
+    "summary",
+    "page",
+    "opt_out_page",
+    "cites",
+    "exemptions_cite",
+    "if_anticipated",
+    "definition",
+    "refusal",
+    "verification",
+    "changes",
+}
 
 
 @pytest.fixture(scope="module")
@@ -116,9 +135,14 @@ def test_every_right_the_notice_lists_is_encoded(text: str, notice: Notice) -> N
     assert {right.summary for right in rights} == bullets
     assert {right.heading for right in rights} == headings
     assert notice.rights_listed() == {
-        "know", "delete", "rectify", "limit_sensitive", "opt_out_sale", "opt_out_sharing",
+        "know",
+        "delete",
+        "rectify",
+        "limit_sensitive",
+        "opt_out_sale",
+        "opt_out_sharing",
         "non_discrimination",
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.parametrize(
@@ -191,8 +215,13 @@ def test_every_recipient_kind_of_the_table_is_defined(notice: Notice) -> None:
 
 def test_disclosed_categories_and_their_recipients(notice: Notice) -> None:
     assert notice.disclosed_categories() == {
-        "identifiers", "customer_records", "network_activity", "commercial", "geolocation", "inferences",
-    }  # fmt: skip
+        "identifiers",
+        "customer_records",
+        "network_activity",
+        "commercial",
+        "geolocation",
+        "inferences",
+    }
     assert notice.recipients_of("geolocation") == {"group_entities", "contractors", "service_providers"}
     assert notice.recipients_of("professional") == set()
 

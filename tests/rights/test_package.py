@@ -90,40 +90,114 @@ def _at(day: str) -> dt.datetime:
 def _tables() -> list[TableRecords]:
     ts = pa.timestamp("us", tz="UTC")
     return [
-        TableRecords("billing", "customers", pa.table({
-            "id": [7], "first_name": ["Ada"], "email": ["ada@example.com"],
-            "date_of_birth": pa.array([dt.date(1990, 5, 17)]), "phone": pa.array([None], pa.string()),
-        }), "email"),
-        TableRecords("billing", "accounts", pa.table({
-            "id": [3], "login_name": ["ada90"], "password_hash": [PASSWORD_HASH], "security_answer": [SECURITY_ANSWER],
-        }), "accounts.customer_id -> customers.id"),
-        TableRecords("billing", "payment_methods", pa.table({
-            "id": [1, 2], "card_number": [CARD, None], "iban": [None, IBAN],
-            "bank_account_no": [None, BANK_ACCOUNT], "holder_name": ["Ada L", "Ada L"],
-        }), "payment_methods.customer_id -> customers.id"),
-        TableRecords("billing", "invoices", pa.table({
-            "id": [10, 11, 12],
-            "issued_at": pa.array([_at("2025-06-01T10:20:30"), _at("2026-01-15T08:00:00"), _at("2024-01-01T00:00:00")], ts),
-            "amount": pa.array([Decimal("12.50"), None, Decimal("3.00")], pa.decimal128(10, 2)),
-            "due_on": pa.array([dt.date(2025, 6, 30), None, dt.date(2024, 1, 31)]),
-            "ratio": [0.5, float("nan"), 1.0],
-            "receipt": pa.array([b"\x00\xffPDF", None, b""], pa.binary()),
-        }), "invoices.customer_id -> customers.id", event_time="issued_at"),
-        TableRecords("billing", "plans", pa.table({"id": [4], "name": ["IoT 1GB"]}), "subscriptions.plan_id -> plans.id",
-                     reference=True),
-        TableRecords("crm", "tickets", pa.table({
-            "id": [5], "contact_id": [9],
-            "body": [f"my card {TICKET_CARD} was charged twice, SSN {TICKET_SSN}"],
-            "opened_at": pa.array([_at("2025-09-09T09:00:00")], ts),
-        }), "contacts.email", event_time="opened_at"),
-        TableRecords("crm", "tickets", pa.table({
-            "body": [f"forwarded from {OTHER_EMAIL}: ada@example.com cannot log in"],
-            "opened_at": pa.array([_at("2025-10-01T12:00:00")], ts), "contact_id": [99],
-        }), "mentions in body", event_time="opened_at", mention_only=True),
-        TableRecords("device_logs", "sms", pa.table({
-            "imsi": ["001010123456789"], "sent_at": pa.array([_at("2023-01-01T00:00:00")], ts),
-        }), "imsi", event_time="sent_at"),
-    ]  # fmt: skip
+        TableRecords(
+            "billing",
+            "customers",
+            pa.table(
+                {
+                    "id": [7],
+                    "first_name": ["Ada"],
+                    "email": ["ada@example.com"],
+                    "date_of_birth": pa.array([dt.date(1990, 5, 17)]),
+                    "phone": pa.array([None], pa.string()),
+                }
+            ),
+            "email",
+        ),
+        TableRecords(
+            "billing",
+            "accounts",
+            pa.table(
+                {
+                    "id": [3],
+                    "login_name": ["ada90"],
+                    "password_hash": [PASSWORD_HASH],
+                    "security_answer": [SECURITY_ANSWER],
+                }
+            ),
+            "accounts.customer_id -> customers.id",
+        ),
+        TableRecords(
+            "billing",
+            "payment_methods",
+            pa.table(
+                {
+                    "id": [1, 2],
+                    "card_number": [CARD, None],
+                    "iban": [None, IBAN],
+                    "bank_account_no": [None, BANK_ACCOUNT],
+                    "holder_name": ["Ada L", "Ada L"],
+                }
+            ),
+            "payment_methods.customer_id -> customers.id",
+        ),
+        TableRecords(
+            "billing",
+            "invoices",
+            pa.table(
+                {
+                    "id": [10, 11, 12],
+                    "issued_at": pa.array(
+                        [_at("2025-06-01T10:20:30"), _at("2026-01-15T08:00:00"), _at("2024-01-01T00:00:00")],
+                        ts,
+                    ),
+                    "amount": pa.array([Decimal("12.50"), None, Decimal("3.00")], pa.decimal128(10, 2)),
+                    "due_on": pa.array([dt.date(2025, 6, 30), None, dt.date(2024, 1, 31)]),
+                    "ratio": [0.5, float("nan"), 1.0],
+                    "receipt": pa.array([b"\x00\xffPDF", None, b""], pa.binary()),
+                }
+            ),
+            "invoices.customer_id -> customers.id",
+            event_time="issued_at",
+        ),
+        TableRecords(
+            "billing",
+            "plans",
+            pa.table({"id": [4], "name": ["IoT 1GB"]}),
+            "subscriptions.plan_id -> plans.id",
+            reference=True,
+        ),
+        TableRecords(
+            "crm",
+            "tickets",
+            pa.table(
+                {
+                    "id": [5],
+                    "contact_id": [9],
+                    "body": [f"my card {TICKET_CARD} was charged twice, SSN {TICKET_SSN}"],
+                    "opened_at": pa.array([_at("2025-09-09T09:00:00")], ts),
+                }
+            ),
+            "contacts.email",
+            event_time="opened_at",
+        ),
+        TableRecords(
+            "crm",
+            "tickets",
+            pa.table(
+                {
+                    "body": [f"forwarded from {OTHER_EMAIL}: ada@example.com cannot log in"],
+                    "opened_at": pa.array([_at("2025-10-01T12:00:00")], ts),
+                    "contact_id": [99],
+                }
+            ),
+            "mentions in body",
+            event_time="opened_at",
+            mention_only=True,
+        ),
+        TableRecords(
+            "device_logs",
+            "sms",
+            pa.table(
+                {
+                    "imsi": ["001010123456789"],
+                    "sent_at": pa.array([_at("2023-01-01T00:00:00")], ts),
+                }
+            ),
+            "imsi",
+            event_time="sent_at",
+        ),
+    ]
 
 
 def _request(tables: list[TableRecords] | None = None, period: Period = PERIOD) -> AccessRequest:
@@ -160,8 +234,15 @@ def _json_rows(package: dict[str, bytes], name: str) -> list[dict[str, Any]]:
 def test_the_zip_holds_manifest_report_and_a_data_file_pair_per_table_with_rows(
     package: dict[str, bytes], out: Path
 ) -> None:
-    tables = ["billing/customers", "billing/accounts", "billing/payment_methods", "billing/invoices",
-              "billing/plans", "crm/tickets", "crm/tickets.mentions"]  # fmt: skip
+    tables = [
+        "billing/customers",
+        "billing/accounts",
+        "billing/payment_methods",
+        "billing/invoices",
+        "billing/plans",
+        "crm/tickets",
+        "crm/tickets.mentions",
+    ]
     expected = {f"data/{t}.{ext}" for t in tables for ext in ("csv", "json")}
     assert (
         set(package) == {"manifest.json", "report.html"} | expected
@@ -170,9 +251,14 @@ def test_the_zip_holds_manifest_report_and_a_data_file_pair_per_table_with_rows(
 
 def test_counts_are_rows_in_the_period_for_every_table(package: dict[str, bytes]) -> None:
     assert _manifest(package)["counts"] == {
-        "billing.accounts": 1, "billing.customers": 1, "billing.invoices": 2, "billing.payment_methods": 2,
-        "billing.plans": 1, "crm.tickets": 2, "device_logs.sms": 0,
-    }  # fmt: skip
+        "billing.accounts": 1,
+        "billing.customers": 1,
+        "billing.invoices": 2,
+        "billing.payment_methods": 2,
+        "billing.plans": 1,
+        "crm.tickets": 2,
+        "device_logs.sms": 0,
+    }
 
 
 @pytest.mark.parametrize(("period", "invoices", "sms"), [(PERIOD, 2, 0), (Period(None, PERIOD.end), 3, 1)])
@@ -196,9 +282,13 @@ def test_csv_and_json_hold_the_same_rows(package: dict[str, bytes], table: str) 
 def test_values_round_trip_as_iso_strings_base64_and_null(package: dict[str, bytes]) -> None:
     first, second = _json_rows(package, "billing/invoices")
     assert first == {
-        "id": 10, "issued_at": "2025-06-01T10:20:30+00:00", "amount": "12.50", "due_on": "2025-06-30",
-        "ratio": 0.5, "receipt": base64.b64encode(b"\x00\xffPDF").decode(),
-    }  # fmt: skip
+        "id": 10,
+        "issued_at": "2025-06-01T10:20:30+00:00",
+        "amount": "12.50",
+        "due_on": "2025-06-30",
+        "ratio": 0.5,
+        "receipt": base64.b64encode(b"\x00\xffPDF").decode(),
+    }
     assert second["amount"] is None and second["due_on"] is None and second["ratio"] is None
     assert Decimal(first["amount"]) == Decimal("12.50")
     assert base64.b64decode(first["receipt"]) == b"\x00\xffPDF"
@@ -275,24 +365,38 @@ def test_manifest_describes_each_category_in_the_notices_order(package: dict[str
     assert identifiers["sources"] == [STORES["billing"].source, STORES["crm"].source]
     assert identifiers["purposes"] == [*STORES["billing"].purposes, *STORES["crm"].purposes]
     assert identifiers["shared_with"] == {
-        "group_entities": ["Soracom, Inc."], "service_providers": ["payment processor", "CRM vendor"]
-    }  # fmt: skip
+        "group_entities": ["Soracom, Inc."],
+        "service_providers": ["payment processor", "CRM vendor"],
+    }
     assert identifiers["notice_recipients"] == ["group_entities", "contractors", "service_providers"]
     assert manifest["identity"] == {"kind": "email", "value": "ada@example.com"}
     assert manifest["period"] == {"start": "2025-03-01", "end": "2026-02-28"}
     assert (manifest["sold"], manifest["shared_for_cross_context_behavioral_advertising"]) == (False, None)
     assert manifest["notice"] == {
-        "business": "Soracom Global, Inc.", "title": "Notice to California Residents", "last_updated": "2023-05-23"
-    }  # fmt: skip
+        "business": "Soracom Global, Inc.",
+        "title": "Notice to California Residents",
+        "last_updated": "2023-05-23",
+    }
 
 
 def test_the_report_speaks_plain_words(package: dict[str, bytes]) -> None:
     report = package["report.html"].decode("utf-8")
-    for words in ["Soracom Global, Inc.", "from 1 March 2025 to 28 February 2026", "date of birth",
-                  "Details that identify you", "two records", "Records shared with others",
-                  "mention you", "we hold your card number", "show only its last four digits",
-                  "we hold your password hash", "you, at sign-up and in the console",
-                  "companies in our group: Soracom, Inc.", "data/billing/invoices.csv", "We do not sell"]:  # fmt: skip
+    for words in [
+        "Soracom Global, Inc.",
+        "from 1 March 2025 to 28 February 2026",
+        "date of birth",
+        "Details that identify you",
+        "two records",
+        "Records shared with others",
+        "mention you",
+        "we hold your card number",
+        "show only its last four digits",
+        "we hold your password hash",
+        "you, at sign-up and in the console",
+        "companies in our group: Soracom, Inc.",
+        "data/billing/invoices.csv",
+        "We do not sell",
+    ]:
         assert words.lower() in report.lower(), words
     order = [
         report.index(f"id='category-{key}'") for key in ("identifiers", "customer_records", "commercial")

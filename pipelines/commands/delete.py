@@ -1,0 +1,44 @@
+"""`ccpa delete`: the Right to Delete. Plan (--dry-run) or carry out, verify, report.
+
+Exit status 0 when the consumer is gone (zero residue, exemptions aside), 1 when something remains.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from pipelines import console
+from pipelines.commands.access import IDENTITY_OPTIONS, identity_of
+from pipelines.rights.deletion import answer_deletion
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    delete = commands.add_parser("delete", help="delete a consumer's records (Right to Delete)")
+    delete.add_argument("--estate", required=True, type=Path, help="estate file (YAML)")
+    delete.add_argument("--out", required=True, type=Path, help="folder for deletion-<id>.json and notices")
+    who = delete.add_mutually_exclusive_group(required=True)
+    for kind in IDENTITY_OPTIONS:
+        who.add_argument(f"--{kind.replace('_', '-')}", dest=kind, metavar=kind.upper())
+    delete.add_argument("--dry-run", action="store_true", help="write the plan, change nothing")
+    delete.add_argument("--inventory", type=Path, default=None, help="inventory.json (or its folder) to use")
+    delete.set_defaults(command=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    identity = identity_of(args)
+    with console.steps("deletion") as bar:
+        console.step_reporter(bar)("planning" if args.dry_run else "deleting", 0)
+        answer = answer_deletion(args.estate, identity, args.out, args.inventory, args.dry_run)
+    if answer.dry_run:
+        console.out.print(f"plan {answer.request_id} (nothing changed) -> {answer.report}")
+        return 0
+    state = "zero residue" if answer.verified else f"RESIDUE in {len(answer.residue)} column(s)"
+    resumed = " (resumed an interrupted run)" if answer.resumed else ""
+    console.out.print(f"deletion {answer.request_id}{resumed}: {state} -> {answer.report}")
+    for residue in answer.residue:
+        console.out.print(
+            f"  remains: {residue.store}.{residue.table}.{residue.column} "
+            f"({residue.rows} rows, {residue.why})"
+        )
+    return 0 if answer.verified else 1

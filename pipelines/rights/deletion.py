@@ -1,0 +1,102 @@
+"""Right to delete, end to end: plan, journal, carry out, verify, notify recipients, suppress.
+
+A dry run writes the plan and changes nothing. A run that was killed resumes from its journal.
+A finished deletion run again finds nothing left and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from connectors import Estate, Store, load_estate, open_store
+from pipelines.rights.access import find_records
+from pipelines.rights.deletion_plan import DeletionPlan, plan_deletion
+from pipelines.rights.deletion_report import deletion_report, write_notices, write_report
+from pipelines.rights.graph import Catalog
+from pipelines.rights.identity import identity_hash
+from pipelines.rights.journal import carry_out, close_journal, open_journal, start_journal
+from pipelines.rights.ledger import log_request
+from pipelines.rights.mentions import consumer_identifiers
+from pipelines.rights.model import AccessRequest, Identity, Period
+from pipelines.rights.sources import load_catalog
+from pipelines.rights.suppression import suppress
+from pipelines.rights.verification import Residue, find_residue
+
+
+@dataclass(frozen=True)
+class DeletionAnswer:
+    request_id: str
+    report: Path
+    dry_run: bool
+    residue: list[Residue]
+    resumed: bool
+
+    @property
+    def verified(self) -> bool:
+        return self.dry_run or not self.residue
+
+
+def answer_deletion(
+    estate_file: Path,
+    identity: Identity,
+    out: Path,
+    inventory: Path | None = None,
+    dry_run: bool = False,
+) -> DeletionAnswer:
+    estate = load_estate(estate_file)
+    catalog = load_catalog(estate, inventory, out)
+    digest = identity_hash(identity)
+    journal = None if dry_run else open_journal(out, digest)
+    stores = {name: open_store(name, config) for name, config in estate.stores.items()}
+    try:
+        if journal is None:
+            request_id = f"{dt.datetime.now(dt.UTC):%Y%m%d}-{uuid.uuid4().hex[:10]}"
+            plan, identifiers = _plan(estate, catalog, stores, identity)
+            if dry_run:
+                document = deletion_report(request_id, digest, plan, dry_run=True)
+                return DeletionAnswer(request_id, write_report(document, out), True, [], False)
+            journal = start_journal(out, digest, request_id, plan, sorted(identifiers))
+            resumed = False
+        else:
+            resumed = True
+        carry_out(journal, stores)
+        residue = find_residue(estate, catalog, stores, set(journal.identifiers), identity)
+        plan = DeletionPlan(journal.steps, journal.kept)
+        notices = write_notices(estate, journal.request_id, plan, journal.identifiers, out)
+        suppressed = suppress(out, journal.identifiers, journal.request_id)
+        document = deletion_report(
+            journal.request_id,
+            digest,
+            plan,
+            dry_run=False,
+            done=journal.done,
+            residue=residue,
+            notices=notices,
+            suppressed=suppressed,
+            resumed=resumed,
+        )
+        report = write_report(document, out)
+        _log(out, journal.request_id, identity, residue)
+        close_journal(journal)
+        return DeletionAnswer(journal.request_id, report, False, residue, resumed)
+    finally:
+        for store in stores.values():
+            store.close()
+
+
+def _plan(
+    estate: Estate, catalog: Catalog, stores: dict[str, Store], identity: Identity
+) -> tuple[DeletionPlan, set[str]]:
+    (records,) = find_records(estate, catalog, [identity])  # all time: deletion has no look-back
+    identifiers = consumer_identifiers(identity, records, catalog)
+    return plan_deletion(records, catalog, estate, stores, identifiers), identifiers
+
+
+def _log(out: Path, request_id: str, identity: Identity, residue: list[Residue]) -> None:
+    now = dt.datetime.now(dt.UTC)
+    request = AccessRequest(request_id, identity, now, Period(None, now.date()))
+    outcome = "complied" if not residue else "complied_with_residue"
+    log_request(out, request, "delete", outcome=outcome, detail={"residue_tables": len(residue)})

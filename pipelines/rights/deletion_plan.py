@@ -1,0 +1,240 @@
+"""Right to delete: decide, row by row, what happens to a consumer's records. Changes nothing.
+
+- The consumer's own rows are deleted, unless an exemption of 1798.105(d) declared in the estate
+  covers their table: then they are retained as they are, or deidentified (their personal columns
+  masked, the columns the exemption names kept: an invoice's amount and date for tax law).
+- A row that a retained row still refers to cannot go (the schema, or the retained record, needs
+  it): it is deidentified instead. An invoice kept for tax keeps its customer row, deidentified.
+- Shared and reference rows (an address two consumers use, a plan) are never touched: the
+  consumer's link to them lives in their own rows, which go.
+- Another person's text that mentions the consumer keeps its row; the mention is redacted.
+Steps come children before parents, so references never dangle mid-way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from connectors import Estate, ExemptionRule, Store, TableInfo
+from pipelines.rights.graph import Catalog, TableKey
+from pipelines.rights.model import TableRecords
+
+Action = Literal["delete", "deidentify", "redact"]
+REDACTED = "[redacted]"
+
+
+@dataclass
+class Step:
+    store: str
+    table: str
+    action: Action
+    key: tuple[str, ...]
+    rows: pa.Table  # key columns, plus the new values of `columns` for deidentify / redact
+    columns: tuple[str, ...] = ()  # the columns set (masked or redacted)
+    reason: str = ""
+    exemption: str | None = None
+
+
+@dataclass
+class DeletionPlan:
+    steps: list[Step] = field(default_factory=list)
+    kept: dict[str, tuple[int, str]] = field(default_factory=dict)  # "store.table" -> (rows, why)
+
+
+def plan_deletion(
+    records: Sequence[TableRecords],
+    catalog: Catalog,
+    estate: Estate,
+    stores: Mapping[str, Store],
+    identifiers: set[str],
+) -> DeletionPlan:
+    tables = {(name, info.name): info for name, store in stores.items() for info in store.tables()}
+    plan = DeletionPlan()
+    own = [r for r in records if not r.reference and not r.mention_only]
+    pinned = _pinned(own, catalog, estate)
+    for record in _children_first(own, catalog):
+        table = (record.store, record.table)
+        _plan_own(plan, record, tables[table], catalog, estate, pinned.get(table))
+    for record in records:
+        if record.reference:
+            plan.kept[record.key] = (
+                record.rows.num_rows,
+                "shared or reference data, not the consumer's alone",
+            )
+        elif record.mention_only and record.keys is not None:
+            plan.steps.append(_redaction(record, stores[record.store], identifiers))
+    return plan
+
+
+def _plan_own(
+    plan: DeletionPlan,
+    record: TableRecords,
+    info: TableInfo,
+    catalog: Catalog,
+    estate: Estate,
+    held: tuple[str, set[str]] | None,
+) -> None:
+    key = _key(info, record.rows)
+    rule = _exemption(estate, record)
+    if rule is not None and rule.action == "retain":
+        plan.kept[record.key] = (record.rows.num_rows, f"retained: {rule.exemption} ({rule.note})")
+        return
+    if rule is not None:
+        why = f"exemption {rule.exemption}: {rule.note}"
+        plan.steps.append(_deidentify(record, info, catalog, key, set(rule.columns), why, rule.exemption))
+        return
+    rows = record.rows
+    if held is not None and rows.num_rows:
+        needed, rows = _split(rows, held)
+        if needed.num_rows:
+            kept = TableRecords(record.store, record.table, needed, record.via)
+            plan.steps.append(
+                _deidentify(kept, info, catalog, key, set(), "a retained record refers to it", None)
+            )
+    if rows.num_rows:
+        step = Step(
+            record.store, record.table, "delete", key, rows.select(list(key)), reason="the consumer's record"
+        )
+        plan.steps.append(step)
+
+
+def _exemption(estate: Estate, record: TableRecords) -> ExemptionRule | None:
+    rules = estate.stores[record.store].exemptions
+    return next((rule for rule in rules if rule.table == record.table), None)
+
+
+def _children_first(own: Sequence[TableRecords], catalog: Catalog) -> list[TableRecords]:
+    """Tables that refer to others before the tables they refer to (depth from the referrers)."""
+    depth: dict[TableKey, int] = {}
+
+    def level(table: TableKey, seen: frozenset[TableKey] = frozenset()) -> int:
+        if table not in depth:
+            referrers = [
+                e.source
+                for e in catalog.edges
+                if e.target == table and not e.same_identity and e.source != table and e.source not in seen
+            ]
+            depth[table] = 1 + max((level(s, seen | {table}) for s in referrers), default=-1)
+        return depth[table]
+
+    return sorted(own, key=lambda r: level((r.store, r.table)))
+
+
+def _pinned(
+    own: Sequence[TableRecords], catalog: Catalog, estate: Estate
+) -> dict[TableKey, tuple[str, set[str]]]:
+    """Rows a retained (exempt) row refers to: table -> (column, values) that must stay."""
+    retained = {(r.store, r.table): r for r in own if _exemption(estate, r) is not None}
+    pinned: dict[TableKey, tuple[str, set[str]]] = {}
+    frontier = list(retained)
+    while frontier:
+        table = frontier.pop()
+        rows = retained[table].rows
+        for edge in catalog.edges:
+            if edge.source != table or edge.same_identity or edge.source_column not in rows.column_names:
+                continue
+            values = {str(v) for v in rows.column(edge.source_column).to_pylist() if v is not None}
+            target = next((r for r in own if (r.store, r.table) == edge.target), None)
+            if target is None or not values:
+                continue
+            column, held = pinned.get(edge.target, (edge.target_column, set()))
+            pinned[edge.target] = (column, held | values)
+            if edge.target not in retained:
+                retained[edge.target] = TableRecords(
+                    target.store, target.table, _split(target.rows, pinned[edge.target])[0], target.via
+                )
+                frontier.append(edge.target)
+    return pinned
+
+
+def _split(rows: pa.Table, held: tuple[str, set[str]]) -> tuple[pa.Table, pa.Table]:
+    column, values = held
+    mask = pc.is_in(
+        pc.cast(rows.column(column), pa.string()), value_set=pa.array(sorted(values), pa.string())
+    )
+    mask = pc.fill_null(mask, False)
+    return rows.filter(mask), rows.filter(pc.invert(mask))
+
+
+def _key(info: TableInfo, rows: pa.Table) -> tuple[str, ...]:
+    """The primary key, else a unique id-named column of the rows, else the whole row."""
+    if info.primary_key:
+        return info.primary_key
+    for name in rows.column_names:
+        if name == "id" or name.endswith("_id"):
+            values = pc.drop_null(rows.column(name))
+            if len(values) == rows.num_rows and len(pc.unique(values)) == rows.num_rows:
+                return (name,)
+    return tuple(rows.column_names)
+
+
+def _deidentify(
+    record: TableRecords,
+    info: TableInfo,
+    catalog: Catalog,
+    key: tuple[str, ...],
+    keep: set[str],
+    reason: str,
+    exemption: str | None,
+) -> Step:
+    meanings = catalog.meanings.get((record.store, record.table), {})
+    structural = set(key) | {c for fk in info.foreign_keys for c in fk.columns} | set(info.primary_key)
+    masked = [
+        c
+        for c, m in meanings.items()
+        if m.category and c not in keep and c not in structural and c in record.rows.column_names
+    ]
+    nullable = {c.name: c.nullable for c in info.columns}
+    columns = {name: record.rows.column(name) for name in key}
+    rows = [repr(tuple(row.values())) for row in record.rows.select(list(key)).to_pylist()]
+    for name in masked:
+        columns[name] = _masked(
+            record.rows.column(name), nullable.get(name, True), f"{record.key}.{name}", rows
+        )
+    return Step(
+        record.store, record.table, "deidentify", key, pa.table(columns), tuple(masked), reason, exemption
+    )
+
+
+def _masked(column: pa.ChunkedArray, nullable: bool, where: str, rows: list[str]) -> pa.Array:
+    """NULL where allowed; else a pseudonym, the same on every run (an interrupted deletion re-run
+    ends identical), unique per row (unique constraints hold), and saying nothing of the value."""
+    if nullable:
+        return pa.nulls(len(column), column.type)
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        tokens = [f"deleted-{hashlib.sha256(f'{where}:{row}'.encode()).hexdigest()[:12]}" for row in rows]
+        return pa.array(tokens, column.type)
+    return pc.cast(pa.array([0] * len(column)), column.type, safe=False)
+
+
+def _redaction(record: TableRecords, store: Store, identifiers: set[str]) -> Step:
+    """The planned text: the original with every identifier of the consumer replaced."""
+    assert record.keys is not None
+    column = record.rows.column_names[0]  # mention rows keep the free-text column first
+    key = tuple(record.keys.column_names)
+    originals = store.find(
+        record.table, key[0], record.keys.column(key[0]).to_pylist(), columns=[*key, column]
+    )
+    pattern = re.compile(
+        "|".join(re.escape(v) for v in sorted(identifiers, key=len, reverse=True)), re.IGNORECASE
+    )
+    texts = [
+        None if t is None else pattern.sub(REDACTED, str(t)) for t in originals.column(column).to_pylist()
+    ]
+    rows = originals.select(list(key)).append_column(column, pa.array(texts, pa.string()))
+    return Step(
+        record.store,
+        record.table,
+        "redact",
+        key,
+        rows,
+        (column,),
+        "mentions of the consumer in another record's text",
+    )

@@ -1,0 +1,138 @@
+"""deletion-<id>.json (PRODUCT.md): per table what was deleted, deidentified, redacted or kept, and why;
+the verification; and the notices sent to service providers and contractors (1798.105(c))."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from connectors import Estate
+from pipelines.output import staged_files
+from pipelines.rights.deletion_plan import DeletionPlan
+from pipelines.rights.verification import Residue
+
+NOTIFIED = ("service_providers", "contractors", "group_entities")  # the notice directs all three
+PAST = {"delete": "deleted", "deidentify": "deidentified", "redact": "redacted"}
+
+
+def deletion_report(
+    request_id: str,
+    identity_sha256: str,
+    plan: DeletionPlan,
+    dry_run: bool,
+    done: dict[str, list[dict[str, object]]] | None = None,
+    residue: Sequence[Residue] = (),
+    notices: Sequence[dict[str, object]] = (),
+    suppressed: int = 0,
+    resumed: bool = False,
+) -> dict[str, object]:
+    tables: list[dict[str, object]] = []
+    for step in plan.steps:
+        tables.append(
+            {
+                "store": step.store,
+                "table": step.table,
+                "action": step.action if dry_run else PAST[step.action],
+                "rows": step.rows.num_rows,
+                "columns": list(step.columns),
+                "reason": step.reason,
+                "exemption": step.exemption,
+            }
+        )
+    for key, (rows, why) in plan.kept.items():
+        store, table = key.split(".", 1)
+        tables.append(
+            {
+                "store": store,
+                "table": table,
+                "action": "retained",
+                "rows": rows,
+                "columns": [],
+                "reason": why,
+                "exemption": None,
+            }
+        )
+    return {
+        "request_id": request_id,
+        "type": "delete",
+        "dry_run": dry_run,
+        "identity_sha256": identity_sha256,
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "resumed_after_interruption": resumed,
+        "tables": tables,
+        "applied": done or {},
+        "verification": None
+        if dry_run
+        else {
+            "zero_residue": not residue,
+            "residue": [asdict(r) for r in residue],
+        },
+        "notices": list(notices),
+        "suppression_entries_added": suppressed,
+    }
+
+
+def write_report(document: dict[str, object], out: Path) -> Path:
+    name = f"deletion-{document['request_id']}{'-plan' if document['dry_run'] else ''}.json"
+    with staged_files(out) as stage:
+        stage.path(name).write_text(json.dumps(document, indent=1), encoding="utf-8")
+    return out / name
+
+
+def write_notices(
+    estate: Estate, request_id: str, plan: DeletionPlan, identifiers: Sequence[str], out: Path
+) -> list[dict[str, object]]:
+    """A deletion notice per recipient of each store the deletion touched (JSON + text)."""
+    touched: dict[str, list[str]] = {}
+    for step in plan.steps:
+        touched.setdefault(step.store, [])
+        if step.table not in touched[step.store]:
+            touched[step.store].append(step.table)
+    notices: list[dict[str, object]] = []
+    folder = f"deletion-{request_id}-notices"
+    with staged_files(out) as stage:
+        for store, tables in touched.items():
+            shared = estate.stores[store].shared_with
+            for kind in (k for k in NOTIFIED if k in shared):
+                for name in shared[kind] or [kind.replace("_", " ")]:
+                    notice = _notice(request_id, kind, name, store, tables, identifiers)
+                    stem = f"{folder}/{_slug(name)}-{store}"
+                    stage.path(f"{stem}.json").write_text(json.dumps(notice, indent=1), encoding="utf-8")
+                    stage.path(f"{stem}.txt").write_text(_text(notice), encoding="utf-8")
+                    notices.append({"recipient": name, "kind": kind, "store": store, "file": f"{stem}.json"})
+    return notices
+
+
+def _notice(
+    request_id: str, kind: str, name: str, store: str, tables: list[str], ids: Sequence[str]
+) -> dict[str, object]:
+    return {
+        "request_id": request_id,
+        "to": name,
+        "recipient_kind": kind,
+        "date": dt.date.today().isoformat(),
+        "basis": "Cal. Civ. Code 1798.105(c): a verified consumer request to delete",
+        "data": {"store": store, "tables": tables},
+        "consumer_identifiers": list(ids),
+        "instruction": "Delete the personal information of this consumer that we made available to you, "
+        "notify your own service providers and contractors, and confirm when done.",
+    }
+
+
+def _text(notice: dict[str, object]) -> str:
+    data = notice["data"]
+    assert isinstance(data, dict)
+    return (
+        f"To: {notice['to']}\nDate: {notice['date']}\nRequest: {notice['request_id']}\n\n"
+        f"We received and verified a consumer's request to delete their personal information "
+        f"({notice['basis']}). It concerns data from our {data['store']} records "
+        f"({', '.join(data['tables'])}). The consumer's identifiers are: "
+        f"{', '.join(notice['consumer_identifiers'])}.\n\n{notice['instruction']}\n"  # type: ignore[arg-type]
+    )
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-") or "recipient"

@@ -1,0 +1,59 @@
+"""The suppression list: salted hashes of deleted consumers' identifiers, so re-imported data is found.
+
+The salt is made once per output folder and kept beside the list (owner-readable only): without
+it the hashes cannot be tested against guesses; with it a later scan or import can ask "was this
+identifier deleted?" without the list ever holding the identifier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+
+LIST, SALT = "suppression.jsonl", "suppression.salt"
+
+
+def salt(out: Path) -> bytes:
+    path = out / SALT
+    if not path.exists():
+        out.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
+def fingerprint(value: str, key: bytes) -> str:
+    return hashlib.sha256(key + value.strip().lower().encode()).hexdigest()
+
+
+def suppress(out: Path, identifiers: Iterable[str], request_id: str) -> int:
+    """Add the identifiers' hashes (once each); returns how many the list now holds for this request."""
+    key = salt(out)
+    known = is_suppressed_set(out)
+    new = sorted({fingerprint(v, key) for v in identifiers} - known)
+    with open(out / LIST, "a", encoding="utf-8") as handle:
+        for digest in new:
+            handle.write(
+                json.dumps({"sha256": digest, "request_id": request_id, "date": dt.date.today().isoformat()})
+                + "\n"
+            )
+        handle.flush()
+        os.fsync(handle.fileno())
+    return len(new)
+
+
+def is_suppressed_set(out: Path) -> set[str]:
+    path = out / LIST
+    if not path.exists():
+        return set()
+    return {json.loads(line)["sha256"] for line in path.read_text(encoding="utf-8").splitlines() if line}
+
+
+def is_suppressed(out: Path, value: str) -> bool:
+    return fingerprint(value, salt(out)) in is_suppressed_set(out)
