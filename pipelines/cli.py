@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     coverage.add_parser(commands)
     access.add_parser(commands)
     delete.add_parser(commands)
+    delete.add_correct_parser(commands)
     return parser
 
 

@@ -8,6 +8,7 @@ import dagster as dg
 
 from pipelines.resources import EstateResource
 from pipelines.rights.access import answer_access
+from pipelines.rights.deletion import answer_deletion
 from pipelines.rights.identity import parse_identity
 
 
@@ -68,3 +69,43 @@ def _per_category(counts: dict[str, int], estate: EstateResource) -> dict[str, l
 @dg.job(description="Right to know: one consumer's access package, from the identity in the run config.")
 def access_request() -> None:
     build_access_package()
+
+
+class DeleteRequestConfig(dg.Config):
+    identity_kind: Literal["email", "phone", "imsi", "iccid", "msisdn", "customer_id"] = "email"
+    identity: str
+    dry_run: bool = True  # a real deletion must be asked for
+    out: str = "requests"
+
+
+@dg.op(description="Plan, carry out and verify the deletion of one consumer's records.")
+def delete_consumer(
+    context: dg.OpExecutionContext, config: DeleteRequestConfig, estate: EstateResource
+) -> str:
+    identity = parse_identity(config.identity_kind, config.identity)
+    answer = answer_deletion(
+        Path(estate.estate), identity, Path(config.out), _inventory(estate), config.dry_run
+    )
+    report = json.loads(answer.report.read_text(encoding="utf-8"))
+    plan = "| table | action | rows | exemption / reason |\n|---|---|---|---|\n" + "\n".join(
+        f"| {t['store']}.{t['table']} | {t['action']} | {t['rows']} | {t['exemption'] or t['reason']} |"
+        for t in report["tables"]
+    )
+    metadata: dict[str, dg.MetadataValue] = {
+        "request id": dg.MetadataValue.text(answer.request_id),
+        "dry run": dg.MetadataValue.bool(answer.dry_run),
+        "plan": dg.MetadataValue.md(plan),
+        "report": dg.MetadataValue.path(str(answer.report)),
+        "verification": dg.MetadataValue.json(report["verification"] or {"dry_run": True}),
+    }
+    if not answer.verified:
+        raise dg.Failure(
+            description=f"deletion left residue in {len(answer.residue)} column(s)", metadata=metadata
+        )
+    context.add_output_metadata(metadata)
+    return str(answer.report)
+
+
+@dg.job(description="Right to delete: one consumer, dry run by default; a failed verification fails the run.")
+def delete_request() -> None:
+    delete_consumer()

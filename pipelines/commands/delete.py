@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipelines import console
 from pipelines.commands.access import IDENTITY_OPTIONS, identity_of
+from pipelines.rights.correction import answer_correction, parse_assignments
 from pipelines.rights.deletion import answer_deletion
 
 
@@ -42,3 +43,35 @@ def run(args: argparse.Namespace) -> int:
             f"({residue.rows} rows, {residue.why})"
         )
     return 0 if answer.verified else 1
+
+
+def add_correct_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    correct = commands.add_parser(
+        "correct", help="correct a consumer's values wherever held (Right to Rectify)"
+    )
+    correct.add_argument("--estate", required=True, type=Path, help="estate file (YAML)")
+    correct.add_argument("--out", required=True, type=Path, help="folder for correction-<id>.json")
+    who = correct.add_mutually_exclusive_group(required=True)
+    for kind in IDENTITY_OPTIONS:
+        who.add_argument(f"--{kind.replace('_', '-')}", dest=kind, metavar=kind.upper())
+    correct.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        required=True,
+        metavar="FIELD=VALUE",
+        help="an entity (STREET_ADDRESS, PHONE_NUMBER...) or a column name, and its new value",
+    )
+    correct.add_argument("--inventory", type=Path, default=None, help="inventory.json (or its folder) to use")
+    correct.set_defaults(command=run_correct)
+
+
+def run_correct(args: argparse.Namespace) -> int:
+    identity = identity_of(args)
+    answer = answer_correction(
+        args.estate, identity, parse_assignments(args.assignments), args.out, args.inventory
+    )
+    for column, rows in answer.changed.items():
+        console.out.print(f"  set {column} on {rows} row(s)")
+    console.out.print(f"correction {answer.request_id} -> {answer.report}")
+    return 0

@@ -26,7 +26,7 @@ from connectors import Estate, ExemptionRule, Store, TableInfo
 from pipelines.rights.graph import Catalog, TableKey
 from pipelines.rights.model import TableRecords
 
-Action = Literal["delete", "deidentify", "redact"]
+Action = Literal["delete", "deidentify", "redact", "correct"]
 REDACTED = "[redacted]"
 
 
@@ -81,7 +81,7 @@ def _plan_own(
     estate: Estate,
     held: tuple[str, set[str]] | None,
 ) -> None:
-    key = _key(info, record.rows)
+    key = row_key(info, record.rows)
     rule = _exemption(estate, record)
     if rule is not None and rule.action == "retain":
         plan.kept[record.key] = (record.rows.num_rows, f"retained: {rule.exemption} ({rule.note})")
@@ -163,7 +163,7 @@ def _split(rows: pa.Table, held: tuple[str, set[str]]) -> tuple[pa.Table, pa.Tab
     return rows.filter(mask), rows.filter(pc.invert(mask))
 
 
-def _key(info: TableInfo, rows: pa.Table) -> tuple[str, ...]:
+def row_key(info: TableInfo, rows: pa.Table) -> tuple[str, ...]:
     """The primary key, else a unique id-named column of the rows, else the whole row."""
     if info.primary_key:
         return info.primary_key

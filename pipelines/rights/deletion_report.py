@@ -15,7 +15,7 @@ from pipelines.rights.deletion_plan import DeletionPlan
 from pipelines.rights.verification import Residue
 
 NOTIFIED = ("service_providers", "contractors", "group_entities")  # the notice directs all three
-PAST = {"delete": "deleted", "deidentify": "deidentified", "redact": "redacted"}
+PAST = {"delete": "deleted", "deidentify": "deidentified", "redact": "redacted", "correct": "corrected"}
 
 
 def deletion_report(

@@ -1,0 +1,159 @@
+"""Right to rectify: set the consumer's value wherever the inventory says it is held.
+
+`--set STREET_ADDRESS="1 Main St"` sets every street-address column of the consumer's own rows, in
+billing and in the CRM alike; `--set phone=...` names a column. Same journal, same transactions and
+the same report shape as a deletion (actions `corrected`); shared rows are never changed (an
+address another consumer also uses is theirs too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from connectors import Store, TableInfo, load_estate, open_store
+from pipelines.errors import InputError
+from pipelines.output import staged_files
+from pipelines.rights.access import find_records
+from pipelines.rights.deletion_plan import DeletionPlan, Step, row_key
+from pipelines.rights.graph import Catalog
+from pipelines.rights.identity import identity_hash
+from pipelines.rights.journal import carry_out, close_journal, open_journal, start_journal
+from pipelines.rights.model import Identity, TableRecords
+from pipelines.rights.sources import load_catalog
+
+
+@dataclass(frozen=True)
+class CorrectionAnswer:
+    request_id: str
+    report: Path
+    changed: dict[str, int]  # "store.table.column" -> rows set
+
+
+def parse_assignments(items: Sequence[str]) -> dict[str, str]:
+    assignments = {}
+    for item in items:
+        field, sep, value = item.partition("=")
+        if not sep or not field.strip():
+            raise InputError(f"--set {field.strip() or '?'}: expected FIELD=VALUE")
+        assignments[field.strip()] = value
+    return assignments
+
+
+def answer_correction(
+    estate_file: Path,
+    identity: Identity,
+    assignments: Mapping[str, str],
+    out: Path,
+    inventory: Path | None = None,
+) -> CorrectionAnswer:
+    estate = load_estate(estate_file)
+    catalog = load_catalog(estate, inventory, out)
+    digest = "correct-" + identity_hash(identity)
+    stores = {name: open_store(name, config) for name, config in estate.stores.items()}
+    try:
+        journal = open_journal(out, digest)
+        if journal is None:
+            (records,) = find_records(estate, catalog, [identity])
+            plan = _plan(records, catalog, stores, assignments)
+            request_id = f"{dt.datetime.now(dt.UTC):%Y%m%d}-{uuid.uuid4().hex[:10]}"
+            journal = start_journal(out, digest, request_id, plan, [])
+        carry_out(journal, stores)
+        changed = {f"{s.store}.{s.table}.{c}": s.rows.num_rows for s in journal.steps for c in s.columns}
+        report = _report(journal.request_id, identity, journal.steps, journal.done, out)
+        close_journal(journal)
+        return CorrectionAnswer(journal.request_id, report, changed)
+    finally:
+        for store in stores.values():
+            store.close()
+
+
+def _plan(
+    records: Sequence[TableRecords],
+    catalog: Catalog,
+    stores: Mapping[str, Store],
+    assignments: Mapping[str, str],
+) -> DeletionPlan:
+    tables = {(name, info.name): info for name, store in stores.items() for info in store.tables()}
+    plan = DeletionPlan()
+    matched: set[str] = set()
+    for record in records:
+        if record.reference or record.mention_only or not record.rows.num_rows:
+            continue
+        info = tables[(record.store, record.table)]
+        columns = _columns(record, info, catalog, assignments)
+        matched.update(columns.values())
+        if columns:
+            plan.steps.append(_step(record, info, {c: assignments[f] for c, f in columns.items()}))
+    unknown = sorted(set(assignments) - matched)
+    if unknown:
+        raise InputError(
+            f"--set {unknown[0]}: no column of the consumer's records holds it "
+            "(name an entity such as STREET_ADDRESS, or a column)"
+        )
+    return plan
+
+
+def _columns(
+    record: TableRecords, info: TableInfo, catalog: Catalog, assignments: Mapping[str, str]
+) -> dict[str, str]:
+    """column -> the field that names it (its own name, or its entity)."""
+    meanings = catalog.meanings.get((record.store, record.table), {})
+    found = {}
+    for field in assignments:
+        for column in record.rows.column_names:
+            meaning = meanings.get(column)
+            by_entity = meaning is not None and meaning.entity == field.upper() and meaning.category
+            if (column == field or by_entity) and column not in info.primary_key:
+                found[column] = field
+    return found
+
+
+def _step(record: TableRecords, info: TableInfo, values: Mapping[str, str]) -> Step:
+    key = row_key(info, record.rows)
+    columns = {name: record.rows.column(name) for name in key}
+    types = {c.name: c.type for c in info.columns}
+    for column, value in values.items():
+        columns[column] = pc.cast(pa.array([value] * record.rows.num_rows), types.get(column, pa.string()))
+    return Step(
+        record.store,
+        record.table,
+        "correct",
+        key,
+        pa.table(columns),
+        tuple(values),
+        "the consumer's correction",
+    )
+
+
+def _report(
+    request_id: str, identity: Identity, steps: Sequence[Step], done: Mapping[str, object], out: Path
+) -> Path:
+    document = {
+        "request_id": request_id,
+        "type": "correct",
+        "identity_sha256": identity_hash(identity),
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "tables": [
+            {
+                "store": s.store,
+                "table": s.table,
+                "action": "corrected",
+                "rows": s.rows.num_rows,
+                "columns": list(s.columns),
+            }
+            for s in steps
+        ],
+        "applied": done,
+    }
+    name = f"correction-{request_id}.json"
+    with staged_files(out) as stage:
+        stage.path(name).write_text(json.dumps(document, indent=1), encoding="utf-8")
+    return out / name
