@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from pipelines import console
 from pipelines.discovery.inventory import Inventory, scan_estate
 from pipelines.discovery.report import write_inventory
 from pipelines.discovery.scan_cache import ScanCache
+from pipelines.rights.graph import IDENTIFYING
+from pipelines.rights.suppression import reimported
 
 CACHE_FOLDER = ".ccpa-cache"
 
@@ -21,12 +24,21 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     scan.add_argument("--out", required=True, type=Path, help="folder for inventory.json/.csv/.parquet")
     scan.add_argument("--sample", type=int, default=1_000, help="rows sampled per table (default 1000)")
     scan.add_argument("--full", action="store_true", help="re-sample every table, even unchanged ones")
+    scan.add_argument(
+        "--suppression",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder of a suppression list (ccpa delete's --out): flag deleted consumers found again",
+    )
     scan.set_defaults(command=run)
 
 
 def run(args: argparse.Namespace) -> int:
     inventory = inventory_of(args.estate, args.out, args.sample, full=args.full)
     summarise([r.as_dict() for r in inventory.columns], args.out)
+    if args.suppression is not None:
+        _flag_reimported(args, inventory)
     console.out.print(
         f"{inventory.tables_sampled} tables sampled, {inventory.tables_reused} unchanged since the last "
         f"scan; {len(inventory.links)} links"
@@ -59,3 +71,16 @@ def summarise(columns: list[dict[str, object]], out: Path) -> None:
         ["category", *stores],
         [(c if c != "-" else "(none)", *(by_store[(s, c)] for s in stores)) for c in categories],
     )
+
+
+def _flag_reimported(args: argparse.Namespace, inventory: Inventory) -> None:
+    columns = [
+        (r.store, r.table, r.column) for r in inventory.columns if r.entity in IDENTIFYING and r.category
+    ]
+    found = reimported(load_estate(args.estate), columns, args.suppression)
+    (args.out / "reimported.json").write_text(json.dumps({"reimported": found}, indent=1), encoding="utf-8")
+    for hit in found:
+        console.err.print(
+            f"[red]re-imported[/red]: {hit['identifiers']} identifier(s) of deleted consumers "
+            f"in {hit['store']}.{hit['table']}.{hit['column']}"
+        )

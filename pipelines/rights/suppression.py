@@ -15,6 +15,10 @@ import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
+import pyarrow.compute as pc
+
+from connectors import Estate, open_store
+
 LIST, SALT = "suppression.jsonl", "suppression.salt"
 
 
@@ -57,3 +61,23 @@ def is_suppressed_set(out: Path) -> set[str]:
 
 def is_suppressed(out: Path, value: str) -> bool:
     return fingerprint(value, salt(out)) in is_suppressed_set(out)
+
+
+def reimported(
+    estate: Estate, columns: Iterable[tuple[str, str, str]], folder: Path
+) -> list[dict[str, object]]:
+    """Identifier columns (store, table, column) holding a value of a consumer deleted before."""
+    suppressed = is_suppressed_set(folder)
+    if not suppressed:
+        return []
+    key = salt(folder)
+    found = []
+    for store_name, table, column in columns:
+        with open_store(store_name, estate.stores[store_name]) as store:
+            values: set[str] = set()
+            for batch in store.scan(table, [column]):
+                values.update(str(v) for v in pc.unique(pc.drop_null(batch.column(0))).to_pylist())
+        hits = sum(1 for v in values if fingerprint(v, key) in suppressed)
+        if hits:
+            found.append({"store": store_name, "table": table, "column": column, "identifiers": hits})
+    return found
