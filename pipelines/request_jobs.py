@@ -12,12 +12,17 @@ from pipelines.rights.deletion import answer_deletion
 from pipelines.rights.identity import parse_identity
 
 
-class AccessRequestConfig(dg.Config):
+class ConsumerConfig(dg.Config):
+    """Who the request is about."""
+
     identity_kind: Literal["email", "phone", "imsi", "iccid", "msisdn", "customer_id"] = "email"
     identity: str
+    out: str = "requests"
+
+
+class AccessRequestConfig(ConsumerConfig):
     lookback_days: int | None = None  # default 365
     all_time: bool = False
-    out: str = "requests"
 
 
 @dg.op(description="Find the consumer's records everywhere and write their access package.")
@@ -71,11 +76,8 @@ def access_request() -> None:
     build_access_package()
 
 
-class DeleteRequestConfig(dg.Config):
-    identity_kind: Literal["email", "phone", "imsi", "iccid", "msisdn", "customer_id"] = "email"
-    identity: str
+class DeleteRequestConfig(ConsumerConfig):
     dry_run: bool = True  # a real deletion must be asked for
-    out: str = "requests"
 
 
 @dg.op(description="Plan, carry out and verify the deletion of one consumer's records.")

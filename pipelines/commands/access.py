@@ -21,9 +21,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     access.add_argument(
         "--out", required=True, type=Path, help="folder for access-<id>.zip and requests.jsonl"
     )
-    who = access.add_mutually_exclusive_group(required=True)
-    for kind in IDENTITY_OPTIONS:
-        who.add_argument(f"--{kind.replace('_', '-')}", dest=kind, metavar=kind.upper())
+    who = add_identity_options(access)
     who.add_argument("--emails", type=Path, metavar="FILE", help="batch: one email per line, one pass")
     period = access.add_mutually_exclusive_group()
     period.add_argument("--lookback-days", type=int, default=None, help="days before today (default 365)")
@@ -67,6 +65,14 @@ def _identities(args: argparse.Namespace) -> list[Identity]:
     if args.emails is not None:
         return [parse_identity("email", value) for value in read_identities(args.emails, "email")]
     return [identity_of(args)]
+
+
+def add_identity_options(parser: argparse.ArgumentParser) -> argparse._MutuallyExclusiveGroup:
+    """--email / --phone / --imsi / ...: exactly one, required."""
+    who = parser.add_mutually_exclusive_group(required=True)
+    for kind in IDENTITY_OPTIONS:
+        who.add_argument(f"--{kind.replace('_', '-')}", dest=kind, metavar=kind.upper())
+    return who
 
 
 def identity_of(args: argparse.Namespace) -> Identity:

@@ -9,7 +9,7 @@ import argparse
 from pathlib import Path
 
 from pipelines import console
-from pipelines.commands.access import IDENTITY_OPTIONS, identity_of
+from pipelines.commands.access import add_identity_options, identity_of
 from pipelines.rights.correction import answer_correction, parse_assignments
 from pipelines.rights.deletion import answer_deletion
 
@@ -18,9 +18,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     delete = commands.add_parser("delete", help="delete a consumer's records (Right to Delete)")
     delete.add_argument("--estate", required=True, type=Path, help="estate file (YAML)")
     delete.add_argument("--out", required=True, type=Path, help="folder for deletion-<id>.json and notices")
-    who = delete.add_mutually_exclusive_group(required=True)
-    for kind in IDENTITY_OPTIONS:
-        who.add_argument(f"--{kind.replace('_', '-')}", dest=kind, metavar=kind.upper())
+    add_identity_options(delete)
     delete.add_argument("--dry-run", action="store_true", help="write the plan, change nothing")
     delete.add_argument("--inventory", type=Path, default=None, help="inventory.json (or its folder) to use")
     delete.set_defaults(command=run)
@@ -51,9 +49,7 @@ def add_correct_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     correct.add_argument("--estate", required=True, type=Path, help="estate file (YAML)")
     correct.add_argument("--out", required=True, type=Path, help="folder for correction-<id>.json")
-    who = correct.add_mutually_exclusive_group(required=True)
-    for kind in IDENTITY_OPTIONS:
-        who.add_argument(f"--{kind.replace('_', '-')}", dest=kind, metavar=kind.upper())
+    add_identity_options(correct)
     correct.add_argument(
         "--set",
         dest="assignments",

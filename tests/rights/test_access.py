@@ -20,6 +20,25 @@ def email_of(estate: DemoEstate, customer: int) -> str:
     return str(ids(estate.root / "billing.db", "SELECT email FROM customers WHERE id = ?", customer).pop())
 
 
+def ask(estate: DemoEstate, out: Path, customer: int, *options: str) -> None:
+    """One access request for the customer, through the CLI; it must succeed."""
+    assert (
+        main(
+            [
+                "access",
+                "--estate",
+                str(estate.estate_file),
+                "--email",
+                email_of(estate, customer),
+                *options,
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+
+
 def package(out: Path) -> zipfile.ZipFile:
     (path,) = out.glob("access-*.zip")
     return zipfile.ZipFile(path)
