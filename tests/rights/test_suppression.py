@@ -18,13 +18,22 @@ def test_reimported_identifiers_are_flagged(estate: DemoEstate, tmp_path: Path) 
     shutil.copytree(estate.root, root)
     email = str(ids(root / "billing.db", "SELECT email FROM customers WHERE id = 44").pop())
     requests = tmp_path / "requests"
-    assert main(["delete", "--estate", str(root / "estate.yaml"), "--email", email, "--out", str(requests)]) == 0
+    assert (
+        main(["delete", "--estate", str(root / "estate.yaml"), "--email", email, "--out", str(requests)]) == 0
+    )
     assert is_suppressed(requests, email) and not is_suppressed(requests, "someone.else@example.com")
     assert email.lower() not in (requests / LIST).read_text().lower()
 
     with sqlite3.connect(root / "crm.db") as crm:  # an import brings the deleted consumer back
-        crm.execute("UPDATE contacts SET email = ? WHERE id = (SELECT min(id) FROM contacts)", (email.lower(),))
+        crm.execute(
+            "UPDATE contacts SET email = ? WHERE id = (SELECT min(id) FROM contacts)", (email.lower(),)
+        )
     out = tmp_path / "scan"
-    assert main(["scan", "--estate", str(root / "estate.yaml"), "--out", str(out), "--suppression", str(requests)]) == 0
+    assert (
+        main(
+            ["scan", "--estate", str(root / "estate.yaml"), "--out", str(out), "--suppression", str(requests)]
+        )
+        == 0
+    )
     found = json.loads((out / "reimported.json").read_text())["reimported"]
     assert {(f["table"], f["column"]) for f in found} == {("contacts", "email")}
