@@ -20,13 +20,13 @@ def fail(message: str) -> None:
 
 
 def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """A table; columns holding numbers are right-aligned."""
     grid = Table(title=title, title_justify="left")
-    for header in headers:
-        grid.add_column(header, justify="right" if header in {"rows", "columns"} else "left")
+    for index, header in enumerate(headers):
+        numeric = bool(rows) and all(isinstance(row[index], int | None) for row in rows)
+        grid.add_column(header, justify="right" if numeric else "left")
     for row in rows:
-        grid.add_row(
-            *("" if cell is None else f"{cell:,}" if isinstance(cell, int) else str(cell) for cell in row)
-        )
+        grid.add_row(*("" if cell is None else f"{cell:,}" if isinstance(cell, int) else str(cell) for cell in row))
     out.print(grid)
 
 
