@@ -26,7 +26,9 @@ def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) 
         numeric = bool(rows) and all(isinstance(row[index], int | None) for row in rows)
         grid.add_column(header, justify="right" if numeric else "left")
     for row in rows:
-        grid.add_row(*("" if cell is None else f"{cell:,}" if isinstance(cell, int) else str(cell) for cell in row))
+        grid.add_row(
+            *("" if cell is None else f"{cell:,}" if isinstance(cell, int) else str(cell) for cell in row)
+        )
     out.print(grid)
 
 

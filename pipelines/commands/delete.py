@@ -36,9 +36,9 @@ def run(args: argparse.Namespace) -> int:
     resumed = " (resumed an interrupted run)" if answer.resumed else ""
     console.out.print(f"deletion {answer.request_id}{resumed}: {state} -> {answer.report}")
     for residue in answer.residue:
+        verb = "retained" if residue.exempt else "remains"
         console.out.print(
-            f"  remains: {residue.store}.{residue.table}.{residue.column} "
-            f"({residue.rows} rows, {residue.why})"
+            f"  {verb}: {residue.store}.{residue.table}.{residue.column} ({residue.rows} rows, {residue.why})"
         )
     return 0 if answer.verified else 1
 

@@ -64,7 +64,7 @@ def answer_correction(
             (records,) = find_records(estate, catalog, [identity])
             plan = _plan(records, catalog, stores, assignments)
             request_id = f"{dt.datetime.now(dt.UTC):%Y%m%d}-{uuid.uuid4().hex[:10]}"
-            journal = start_journal(out, digest, request_id, plan, [])
+            journal = start_journal(out, digest, request_id, plan, {})
         carry_out(journal, stores)
         changed = {f"{s.store}.{s.table}.{c}": s.rows.num_rows for s in journal.steps for c in s.columns}
         report = _report(journal.request_id, identity, journal.steps, journal.done, out)

@@ -36,7 +36,7 @@ class DeletionAnswer:
 
     @property
     def verified(self) -> bool:
-        return self.dry_run or not self.residue
+        return self.dry_run or not [r for r in self.residue if not r.exempt]
 
 
 def answer_deletion(
@@ -58,15 +58,15 @@ def answer_deletion(
             if dry_run:
                 document = deletion_report(request_id, digest, plan, dry_run=True)
                 return DeletionAnswer(request_id, write_report(document, out), True, [], False)
-            journal = start_journal(out, digest, request_id, plan, sorted(identifiers))
+            journal = start_journal(out, digest, request_id, plan, identifiers)
             resumed = False
         else:
             resumed = True
         carry_out(journal, stores)
-        residue = find_residue(estate, catalog, stores, set(journal.identifiers), identity)
+        residue = find_residue(estate, catalog, stores, journal.every_identifier, identity)
         plan = DeletionPlan(journal.steps, journal.kept)
         notices = write_notices(estate, journal.request_id, plan, journal.identifiers, out)
-        suppressed = suppress(out, journal.identifiers, journal.request_id)
+        suppressed = suppress(out, journal.every_identifier, journal.request_id)
         document = deletion_report(
             journal.request_id,
             digest,
@@ -89,14 +89,19 @@ def answer_deletion(
 
 def _plan(
     estate: Estate, catalog: Catalog, stores: dict[str, Store], identity: Identity
-) -> tuple[DeletionPlan, set[str]]:
+) -> tuple[DeletionPlan, dict[str, list[str]]]:
+    """The plan, and per store the consumer's identifiers found there (a recipient learns only those)."""
     (records,) = find_records(estate, catalog, [identity])  # all time: deletion has no look-back
     identifiers = consumer_identifiers(identity, records, catalog)
-    return plan_deletion(records, catalog, estate, stores, identifiers), identifiers
+    by_store = {
+        store: sorted(consumer_identifiers(identity, [r for r in records if r.store == store], catalog))
+        for store in estate.stores
+    }
+    return plan_deletion(records, catalog, estate, stores, identifiers), by_store
 
 
 def _log(out: Path, request_id: str, identity: Identity, residue: list[Residue]) -> None:
     now = dt.datetime.now(dt.UTC)
     request = AccessRequest(request_id, identity, now, Period(None, now.date()))
-    outcome = "complied" if not residue else "complied_with_residue"
+    outcome = "complied" if not [r for r in residue if not r.exempt] else "complied_with_residue"
     log_request(out, request, "delete", outcome=outcome, detail={"residue_tables": len(residue)})

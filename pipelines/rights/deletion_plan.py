@@ -14,7 +14,6 @@ Steps come children before parents, so references never dangle mid-way.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -24,6 +23,7 @@ import pyarrow.compute as pc
 
 from connectors import Estate, ExemptionRule, Store, TableInfo
 from pipelines.rights.graph import Catalog, TableKey
+from pipelines.rights.identifiers import identifier_pattern
 from pipelines.rights.model import TableRecords
 
 Action = Literal["delete", "deidentify", "redact", "correct"]
@@ -42,10 +42,17 @@ class Step:
     exemption: str | None = None
 
 
+@dataclass(frozen=True)
+class Kept:
+    rows: int
+    reason: str
+    exemption: str | None = None
+
+
 @dataclass
 class DeletionPlan:
     steps: list[Step] = field(default_factory=list)
-    kept: dict[str, tuple[int, str]] = field(default_factory=dict)  # "store.table" -> (rows, why)
+    kept: dict[str, Kept] = field(default_factory=dict)  # "store.table" -> what stays and why
 
 
 def plan_deletion(
@@ -64,9 +71,8 @@ def plan_deletion(
         _plan_own(plan, record, tables[table], catalog, estate, pinned.get(table))
     for record in records:
         if record.reference:
-            plan.kept[record.key] = (
-                record.rows.num_rows,
-                "shared or reference data, not the consumer's alone",
+            plan.kept[record.key] = Kept(
+                record.rows.num_rows, "shared or reference data, not the consumer's alone"
             )
         elif record.mention_only and record.keys is not None:
             plan.steps.append(_redaction(record, stores[record.store], identifiers))
@@ -84,7 +90,7 @@ def _plan_own(
     key = row_key(info, record.rows)
     rule = _exemption(estate, record)
     if rule is not None and rule.action == "retain":
-        plan.kept[record.key] = (record.rows.num_rows, f"retained: {rule.exemption} ({rule.note})")
+        plan.kept[record.key] = Kept(record.rows.num_rows, f"retained: {rule.note}", rule.exemption)
         return
     if rule is not None:
         why = f"exemption {rule.exemption}: {rule.note}"
@@ -222,9 +228,7 @@ def _redaction(record: TableRecords, store: Store, identifiers: set[str]) -> Ste
     originals = store.find(
         record.table, key[0], record.keys.column(key[0]).to_pylist(), columns=[*key, column]
     )
-    pattern = re.compile(
-        "|".join(re.escape(v) for v in sorted(identifiers, key=len, reverse=True)), re.IGNORECASE
-    )
+    pattern = identifier_pattern(identifiers)
     texts = [
         None if t is None else pattern.sub(REDACTED, str(t)) for t in originals.column(column).to_pylist()
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -14,7 +14,9 @@ from pipelines.output import staged_files
 from pipelines.rights.deletion_plan import DeletionPlan
 from pipelines.rights.verification import Residue
 
-NOTIFIED = ("service_providers", "contractors", "group_entities")  # the notice directs all three
+# 1798.105(c): service providers and contractors, and (CPRA) third parties the data was sold or
+# shared with; the notice also directs its group entities.
+NOTIFIED = ("service_providers", "contractors", "third_parties", "group_entities")
 PAST = {"delete": "deleted", "deidentify": "deidentified", "redact": "redacted", "correct": "corrected"}
 
 
@@ -42,17 +44,17 @@ def deletion_report(
                 "exemption": step.exemption,
             }
         )
-    for key, (rows, why) in plan.kept.items():
+    for key, kept in plan.kept.items():
         store, table = key.split(".", 1)
         tables.append(
             {
                 "store": store,
                 "table": table,
                 "action": "retained",
-                "rows": rows,
+                "rows": kept.rows,
                 "columns": [],
-                "reason": why,
-                "exemption": None,
+                "reason": kept.reason,
+                "exemption": kept.exemption,
             }
         )
     return {
@@ -67,8 +69,9 @@ def deletion_report(
         "verification": None
         if dry_run
         else {
-            "zero_residue": not residue,
-            "residue": [asdict(r) for r in residue],
+            "zero_residue": not [r for r in residue if not r.exempt],
+            "residue": [asdict(r) for r in residue if not r.exempt],
+            "retained_under_exemption": [asdict(r) for r in residue if r.exempt],
         },
         "notices": list(notices),
         "suppression_entries_added": suppressed,
@@ -83,7 +86,7 @@ def write_report(document: dict[str, object], out: Path) -> Path:
 
 
 def write_notices(
-    estate: Estate, request_id: str, plan: DeletionPlan, identifiers: Sequence[str], out: Path
+    estate: Estate, request_id: str, plan: DeletionPlan, identifiers: Mapping[str, Sequence[str]], out: Path
 ) -> list[dict[str, object]]:
     """A deletion notice per recipient of each store the deletion touched (JSON + text)."""
     touched: dict[str, list[str]] = {}
@@ -98,7 +101,7 @@ def write_notices(
             shared = estate.stores[store].shared_with
             for kind in (k for k in NOTIFIED if k in shared):
                 for name in shared[kind] or [kind.replace("_", " ")]:
-                    notice = _notice(request_id, kind, name, store, tables, identifiers)
+                    notice = _notice(request_id, kind, name, store, tables, identifiers.get(store, []))
                     stem = f"{folder}/{_slug(name)}-{store}"
                     stage.path(f"{stem}.json").write_text(json.dumps(notice, indent=1), encoding="utf-8")
                     stage.path(f"{stem}.txt").write_text(_text(notice), encoding="utf-8")

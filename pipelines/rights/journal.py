@@ -13,14 +13,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
 from connectors import ChangeResult, Store, TableChange
 from connectors._faults import checkpoint
-from pipelines.rights.deletion_plan import DeletionPlan, Step
+from pipelines.rights.deletion_plan import DeletionPlan, Kept, Step
 
 FOLDER = ".deletions"
 
@@ -30,9 +30,13 @@ class Journal:
     folder: Path
     request_id: str
     steps: list[Step]
-    kept: dict[str, tuple[int, str]]
-    identifiers: list[str]  # the consumer's, to verify and suppress once done
+    kept: dict[str, Kept]
+    identifiers: dict[str, list[str]]  # store -> the consumer's identifiers there (verify, notify, suppress)
     done: dict[str, list[dict[str, object]]] = field(default_factory=dict)  # store -> results
+
+    @property
+    def every_identifier(self) -> set[str]:
+        return {value for values in self.identifiers.values() for value in values}
 
     @property
     def stores(self) -> list[str]:
@@ -56,7 +60,7 @@ class Journal:
                 }
                 for s in self.steps
             ],
-            "kept": {k: list(v) for k, v in self.kept.items()},
+            "kept": {k: asdict(v) for k, v in self.kept.items()},
             "identifiers": self.identifiers,
             "done": self.done,
         }
@@ -87,12 +91,12 @@ def open_journal(out: Path, identity_sha256: str) -> Journal | None:
         )
         for i, s in enumerate(meta["steps"])
     ]
-    kept = {k: (int(v[0]), str(v[1])) for k, v in meta["kept"].items()}
-    return Journal(folder, meta["request_id"], steps, kept, list(meta["identifiers"]), meta["done"])
+    kept = {k: Kept(**v) for k, v in meta["kept"].items()}
+    return Journal(folder, meta["request_id"], steps, kept, meta["identifiers"], meta["done"])
 
 
 def start_journal(
-    out: Path, identity_sha256: str, request_id: str, plan: DeletionPlan, identifiers: list[str]
+    out: Path, identity_sha256: str, request_id: str, plan: DeletionPlan, identifiers: dict[str, list[str]]
 ) -> Journal:
     folder = journal_folder(out, identity_sha256)
     shutil.rmtree(folder, ignore_errors=True)

@@ -8,7 +8,6 @@ text and time, the other personal information in the text redacted.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 import pyarrow as pa
@@ -17,6 +16,7 @@ import pyarrow.compute as pc
 from connectors import Store
 from pipelines.discovery.analyzer import LANGUAGE, build_analyzer
 from pipelines.rights.graph import IDENTIFYING, Catalog
+from pipelines.rights.identifiers import identifier_pattern, rough_pattern
 from pipelines.rights.model import Identity, TableRecords
 
 MIN_LENGTH = 6  # shorter values (a 4-digit id) would match by chance
@@ -47,7 +47,7 @@ def find_mentions(
     result: list[list[TableRecords]] = [[] for _ in identifiers]
     if not everyone:
         return result
-    pattern = "|".join(re.escape(v) for v in everyone)
+    pattern = rough_pattern(everyone)
     for (store, table), column in catalog.free_text_columns():
         time_column = event_times.get((store, table))
         matched = _matching_rows(stores[store], table, column, pattern)
@@ -87,11 +87,14 @@ def _matching_rows(store: Store, table: str, column: str, pattern: str) -> pa.Ta
 
 
 def _mentioning(rows: pa.Table, column: str, ids: set[str]) -> pa.Table:
+    """The rows whose text holds one of the identifiers as a whole token."""
     if not ids:
         return rows.slice(0, 0)
-    pattern = "|".join(re.escape(v) for v in sorted(ids, key=len, reverse=True))
-    texts = pc.cast(rows.column(column), pa.string())
-    return rows.filter(pc.fill_null(pc.match_substring_regex(texts, pattern, ignore_case=True), False))
+    pattern = identifier_pattern(ids)
+    keep = [
+        text is not None and pattern.search(str(text)) is not None for text in rows.column(column).to_pylist()
+    ]
+    return rows.filter(pa.array(keep, pa.bool_()))
 
 
 def _not_already_own(rows: pa.Table, own: Sequence[TableRecords], store: str, table: str) -> pa.Table:

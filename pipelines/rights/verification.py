@@ -16,7 +16,10 @@ import pyarrow.compute as pc
 
 from connectors import Estate, Store
 from pipelines.rights.graph import IDENTIFYING, Catalog
+from pipelines.rights.identifiers import identifier_pattern, rough_pattern
 from pipelines.rights.model import Identity
+
+NOT_DELETED = "not deleted"
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,11 @@ class Residue:
     column: str
     rows: int
     why: str  # "not deleted" or the exemption it is retained under
+
+    @property
+    def exempt(self) -> bool:
+        """Rows kept whole under a declared exemption: reported, not residue."""
+        return self.why != NOT_DELETED
 
 
 def find_residue(
@@ -39,21 +47,23 @@ def find_residue(
         rows = stores[store].find(table, column, wanted, columns=[column], casefold=email).num_rows
         if rows:
             found.append(Residue(store, table, column, rows, _why(estate, store, table)))
-    pattern = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
+    rough, exact = rough_pattern(values), identifier_pattern(values)
     for (store, table), column in catalog.free_text_columns():
-        rows = sum(_mentions(batch.column(0), pattern) for batch in stores[store].scan(table, [column]))
+        rows = sum(_mentions(batch.column(0), rough, exact) for batch in stores[store].scan(table, [column]))
         if rows:
             found.append(Residue(store, table, column, rows, _why(estate, store, table)))
     return found
 
 
-def _mentions(texts: pa.Array, pattern: str) -> int:
-    hits = pc.match_substring_regex(pc.cast(texts, pa.string()), pattern, ignore_case=True)
-    return int(pc.sum(pc.cast(pc.fill_null(hits, False), pa.int64())).as_py() or 0)
+def _mentions(texts: pa.Array, rough: str, exact: re.Pattern[str]) -> int:
+    """Texts holding an identifier as a whole token (Arrow picks candidates, `re` decides)."""
+    text = pc.cast(texts, pa.string())
+    candidates = pc.filter(text, pc.fill_null(pc.match_substring_regex(text, rough, ignore_case=True), False))
+    return sum(1 for value in candidates.to_pylist() if exact.search(value))
 
 
 def _why(estate: Estate, store: str, table: str) -> str:
     rule = next(
         (r for r in estate.stores[store].exemptions if r.table == table and r.action == "retain"), None
     )
-    return f"retained under {rule.exemption}" if rule else "not deleted"
+    return f"retained under {rule.exemption}" if rule else NOT_DELETED
