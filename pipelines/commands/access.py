@@ -33,18 +33,20 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="inventory.json (or its folder) to use (default: beside --out, the estate's reports, "
         "else scan now)",
     )
-    access.add_argument(
+    secret = access.add_mutually_exclusive_group()
+    secret.add_argument("--passphrase", default=None, help="encrypt the zip (AES) with this passphrase")
+    secret.add_argument(
         "--passphrase-env",
         default=None,
         metavar="VAR",
-        help="encrypt the zip (AES) with the passphrase in environment variable VAR",
+        help="the same, the passphrase read from environment variable VAR (kept out of process lists)",
     )
     access.set_defaults(command=run)
 
 
 def run(args: argparse.Namespace) -> int:
     identities = _identities(args)
-    passphrase = _passphrase(args.passphrase_env)
+    passphrase = args.passphrase or _passphrase(args.passphrase_env)
     if args.lookback_days is not None and args.lookback_days < 1:
         raise InputError(f"--lookback-days must be a positive number of days, got {args.lookback_days}")
     with console.steps("access") as bar:

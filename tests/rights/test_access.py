@@ -315,3 +315,20 @@ def test_the_request_log_keeps_no_identifier(estate: DemoEstate, out: Path) -> N
     entry = json.loads(log.splitlines()[-1])
     assert entry["type"] == "access" and len(entry["identity_sha256"]) == 64
     assert email.lower() not in log.lower()
+
+
+@pytest.mark.parametrize("how", ["--passphrase", "--passphrase-env"])
+def test_a_passphrase_encrypts_the_package(
+    estate: DemoEstate, out: Path, how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyzipper
+
+    monkeypatch.setenv("ACCESS_SECRET", "correct horse battery staple")
+    value = "correct horse battery staple" if how == "--passphrase" else "ACCESS_SECRET"
+    ask(estate, out, CUSTOMERS[0], how, value)
+    (path,) = out.glob("access-*.zip")
+    with pyzipper.AESZipFile(path) as archive:
+        with pytest.raises(RuntimeError):
+            archive.read("manifest.json")
+        archive.setpassword(b"correct horse battery staple")
+        assert json.loads(archive.read("manifest.json"))["counts"]["billing.customers"] == 1
