@@ -28,7 +28,11 @@ from connectors.estate import FilesStoreConfig
 
 
 class FileStore(Store):
-    """`filesystem` (optional) must show the same local paths; tests pass one that counts reads."""
+    """`filesystem` (optional) must show the same local paths; tests pass one that counts reads.
+
+    The folder is listed once, at first use, and again after each `apply`: open a store per unit
+    of work (a scan, a request) to see files other processes add meanwhile.
+    """
 
     def __init__(
         self, name: str, config: FilesStoreConfig, *, filesystem: pa_fs.FileSystem | None = None
