@@ -79,8 +79,8 @@ def delete(estate_file: Path, email: str, out: Path, inventory: Path, *options: 
 def reports(out: Path, plan: bool = False) -> list[dict[str, Any]]:
     """Every deletion report (or dry-run plan) in `out`, oldest first."""
     paths = [p for p in out.glob("deletion-*.json") if p.stem.endswith("-plan") == plan]
-    documents = [json.loads(p.read_text(encoding="utf-8")) for p in paths]
-    return sorted(documents, key=lambda d: str(d["generated_at"]))
+    paths.sort(key=lambda p: p.stat().st_mtime_ns)  # two runs can share generated_at's second
+    return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
 
 
 def only_report(out: Path, plan: bool = False) -> dict[str, Any]:
