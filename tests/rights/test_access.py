@@ -205,7 +205,7 @@ def test_default_period_is_the_last_twelve_months(estate: DemoEstate, out: Path)
     )
     recent = ids(
         estate.root / "billing.db",
-        "SELECT id FROM invoices WHERE customer_id = ? AND issued_at >= datetime('now', '-365 days')",
+        "SELECT id FROM invoices WHERE customer_id = ? AND date(issued_at) >= date('now', '-365 days')",
         customer,
     )
     everything = ids(estate.root / "billing.db", "SELECT id FROM invoices WHERE customer_id = ?", customer)
