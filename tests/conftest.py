@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,10 +39,9 @@ def _unreachable(server: str, err: Exception) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture
-def live_database(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A SQLAlchemy URL of a new, empty database on the server named by the test's parameter."""
-    server: str = request.param
+@contextmanager
+def server_database(server: str) -> Iterator[str]:
+    """A SQLAlchemy URL of a new, empty database on a live server, dropped afterwards."""
     name = f"ccpa_{uuid.uuid4().hex[:12]}"
     admin = _admin_engine(server)
     try:
@@ -53,12 +53,17 @@ def live_database(request: pytest.FixtureRequest) -> Iterator[str]:
     try:
         yield SERVERS[server].format(db=name)
     finally:
+        force = " WITH (FORCE)" if server == "postgresql" else ""
         with admin.connect() as conn:
-            if server == "postgresql":
-                conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            else:
-                conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}{force}"))
         admin.dispose()
+
+
+@pytest.fixture
+def live_database(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A new, empty database on the server named by the test's parameter (see `live`)."""
+    with server_database(request.param) as url:
+        yield url
 
 
 def live(*servers: str) -> pytest.MarkDecorator:

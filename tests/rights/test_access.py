@@ -100,21 +100,7 @@ def other_identifiers(estate: DemoEstate, customer: int) -> set[str]:
 
 def test_no_other_consumers_identifier_anywhere(estate: DemoEstate, out: Path) -> None:
     customer = CUSTOMERS[2]
-    assert (
-        main(
-            [
-                "access",
-                "--estate",
-                str(estate.estate_file),
-                "--email",
-                email_of(estate, customer),
-                "--all-time",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    ask(estate, out, customer, "--all-time")
     others = other_identifiers(estate, customer)
     with package(out) as archive:
         blob = b"".join(archive.read(name) for name in archive.namelist()).decode("utf-8", "replace").lower()
@@ -123,21 +109,7 @@ def test_no_other_consumers_identifier_anywhere(estate: DemoEstate, out: Path) -
 
 def test_never_disclosed_values_are_withheld(estate: DemoEstate, out: Path) -> None:
     customer = CUSTOMERS[1]
-    assert (
-        main(
-            [
-                "access",
-                "--estate",
-                str(estate.estate_file),
-                "--email",
-                email_of(estate, customer),
-                "--all-time",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    ask(estate, out, customer, "--all-time")
     billing = estate.root / "billing.db"
     cards = ids(
         billing,
@@ -157,21 +129,7 @@ def test_never_disclosed_values_are_withheld(estate: DemoEstate, out: Path) -> N
 
 def test_manifest_categories_match_the_inventory(estate: DemoEstate, out: Path) -> None:
     customer = CUSTOMERS[0]
-    assert (
-        main(
-            [
-                "access",
-                "--estate",
-                str(estate.estate_file),
-                "--email",
-                email_of(estate, customer),
-                "--all-time",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    ask(estate, out, customer, "--all-time")
     inventory = json.loads((estate.root / "reports" / "inventory.json").read_text())["columns"]
     with package(out) as archive:
         manifest = json.loads(archive.read("manifest.json"))
@@ -189,20 +147,7 @@ def test_default_period_is_the_last_twelve_months(estate: DemoEstate, out: Path)
         HAVING min(issued_at) < datetime('now', '-400 days') AND max(issued_at) > datetime('now', '-300 days')""",
         )
     )
-    assert (
-        main(
-            [
-                "access",
-                "--estate",
-                str(estate.estate_file),
-                "--email",
-                email_of(estate, customer),
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    ask(estate, out, customer)
     recent = ids(
         estate.root / "billing.db",
         "SELECT id FROM invoices WHERE customer_id = ? AND date(issued_at) >= date('now', '-365 days')",

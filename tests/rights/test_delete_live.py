@@ -4,17 +4,14 @@ run changing nothing. Whose rows are whose comes from the same estate generated 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from pipelines.demo_estate import DemoEstate, build_demo_estate
-from tests.conftest import SERVERS, _admin_engine, _unreachable
+from tests.conftest import server_database
 from tests.rights.deletion_runs import (
     AS_OF,
     SEED,
@@ -40,26 +37,6 @@ PLACEMENTS = [("postgresql", "mariadb"), ("mariadb", "postgresql")]
 class LiveEstate:
     scanned: ScannedEstate
     reference: DemoEstate  # the same estate in SQLite: the generator's truth of whose rows are whose
-
-
-@contextmanager
-def server_database(server: str) -> Iterator[str]:
-    """A new empty database on a live server (dropped afterwards), as tests/conftest.py makes them."""
-    name = f"ccpa_{uuid.uuid4().hex[:12]}"
-    admin = _admin_engine(server)
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    except sa.exc.OperationalError as err:
-        admin.dispose()
-        _unreachable(server, err)
-    try:
-        yield SERVERS[server].format(db=name)
-    finally:
-        force = " WITH (FORCE)" if server == "postgresql" else ""
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}{force}"))
-        admin.dispose()
 
 
 @pytest.fixture(scope="module")
