@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from connectors import Estate, load_estate, open_store
+from connectors import Estate, Store, load_estate, open_store
 from mappings import load_categories, load_notice
 from pipelines.errors import InputError
 from pipelines.rights.graph import Catalog
@@ -63,22 +63,30 @@ def answer_access(
 
 
 def find_records(
-    estate: Estate, catalog: Catalog, identities: Sequence[Identity]
+    estate: Estate,
+    catalog: Catalog,
+    identities: Sequence[Identity],
+    stores: Mapping[str, Store] | None = None,
 ) -> list[list[TableRecords]]:
-    """Per identity: its own rows, shared and reference rows, and free-text mentions of it."""
-    stores = {name: open_store(name, config) for name, config in estate.stores.items()}
-    try:
-        declared = {str(kind): columns for kind, columns in estate.identity.items()}
-        found = Traversal(catalog, stores, declared).run(identities)
-        times = {table: event_time(table, estate, catalog) for table in catalog.meanings}
-        for records in found:
-            for record in records:
-                record.event_time = times.get((record.store, record.table))
-        identifiers = [consumer_identifiers(i, r, catalog) for i, r in zip(identities, found, strict=True)]
-        mentions = find_mentions(catalog, stores, identifiers, found, times)
-    finally:
-        for store in stores.values():
-            store.close()
+    """Per identity: its own rows, shared and reference rows, and free-text mentions of it.
+
+    `stores`: already open stores to use (left open); by default they are opened and closed here.
+    """
+    if stores is None:
+        opened = {name: open_store(name, config) for name, config in estate.stores.items()}
+        try:
+            return find_records(estate, catalog, identities, opened)
+        finally:
+            for store in opened.values():
+                store.close()
+    declared = {str(kind): columns for kind, columns in estate.identity.items()}
+    found = Traversal(catalog, stores, declared).run(identities)
+    times = {table: event_time(table, estate, catalog) for table in catalog.meanings}
+    for records in found:
+        for record in records:
+            record.event_time = times.get((record.store, record.table))
+    identifiers = [consumer_identifiers(i, r, catalog) for i, r in zip(identities, found, strict=True)]
+    mentions = find_mentions(catalog, stores, identifiers, found, times)
     return [own + extra for own, extra in zip(found, mentions, strict=True)]
 
 

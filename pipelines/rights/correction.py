@@ -61,7 +61,7 @@ def answer_correction(
     try:
         journal = open_journal(out, digest)
         if journal is None:
-            (records,) = find_records(estate, catalog, [identity])
+            (records,) = find_records(estate, catalog, [identity], stores)
             plan = _plan(records, catalog, stores, assignments)
             request_id = f"{dt.datetime.now(dt.UTC):%Y%m%d}-{uuid.uuid4().hex[:10]}"
             journal = start_journal(out, digest, request_id, plan, {})

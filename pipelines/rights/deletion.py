@@ -91,7 +91,7 @@ def _plan(
     estate: Estate, catalog: Catalog, stores: dict[str, Store], identity: Identity
 ) -> tuple[DeletionPlan, dict[str, list[str]]]:
     """The plan, and per store the consumer's identifiers found there (a recipient learns only those)."""
-    (records,) = find_records(estate, catalog, [identity])  # all time: deletion has no look-back
+    (records,) = find_records(estate, catalog, [identity], stores)  # all time: deletion has no look-back
     identifiers = consumer_identifiers(identity, records, catalog)
     by_store = {
         store: sorted(consumer_identifiers(identity, [r for r in records if r.store == store], catalog))
