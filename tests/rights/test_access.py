@@ -20,23 +20,14 @@ def email_of(estate: DemoEstate, customer: int) -> str:
     return str(ids(estate.root / "billing.db", "SELECT email FROM customers WHERE id = ?", customer).pop())
 
 
-def ask(estate: DemoEstate, out: Path, customer: int, *options: str) -> None:
-    """One access request for the customer, through the CLI; it must succeed."""
-    assert (
-        main(
-            [
-                "access",
-                "--estate",
-                str(estate.estate_file),
-                "--email",
-                email_of(estate, customer),
-                *options,
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+def ask(estate: DemoEstate, out: Path, *options: str) -> None:
+    """`ccpa access --estate E <options> --out D` through the CLI; it must succeed."""
+    assert main(["access", "--estate", str(estate.estate_file), *options, "--out", str(out)]) == 0
+
+
+def ask_for(estate: DemoEstate, out: Path, customer: int, *options: str) -> None:
+    """One access request for the customer, by their email as billing holds it."""
+    ask(estate, out, "--email", email_of(estate, customer), *options)
 
 
 def package(out: Path) -> zipfile.ZipFile:
@@ -53,21 +44,7 @@ def rows(archive: zipfile.ZipFile, table: str) -> list[dict[str, object]]:
 @pytest.mark.parametrize("customer", CUSTOMERS)
 def test_the_package_holds_exactly_the_consumers_rows(estate: DemoEstate, out: Path, customer: int) -> None:
     # mixed case as typed by the consumer: emails match whatever their case
-    assert (
-        main(
-            [
-                "access",
-                "--estate",
-                str(estate.estate_file),
-                "--email",
-                email_of(estate, customer).upper(),
-                "--all-time",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    ask(estate, out, "--email", email_of(estate, customer).upper(), "--all-time")
     truth = consumer_rows(estate.root, customer)
     with package(out) as archive:
         manifest = json.loads(archive.read("manifest.json"))
@@ -100,7 +77,7 @@ def other_identifiers(estate: DemoEstate, customer: int) -> set[str]:
 
 def test_no_other_consumers_identifier_anywhere(estate: DemoEstate, out: Path) -> None:
     customer = CUSTOMERS[2]
-    ask(estate, out, customer, "--all-time")
+    ask_for(estate, out, customer, "--all-time")
     others = other_identifiers(estate, customer)
     with package(out) as archive:
         blob = b"".join(archive.read(name) for name in archive.namelist()).decode("utf-8", "replace").lower()
@@ -109,7 +86,7 @@ def test_no_other_consumers_identifier_anywhere(estate: DemoEstate, out: Path) -
 
 def test_never_disclosed_values_are_withheld(estate: DemoEstate, out: Path) -> None:
     customer = CUSTOMERS[1]
-    ask(estate, out, customer, "--all-time")
+    ask_for(estate, out, customer, "--all-time")
     billing = estate.root / "billing.db"
     cards = ids(
         billing,
@@ -129,7 +106,7 @@ def test_never_disclosed_values_are_withheld(estate: DemoEstate, out: Path) -> N
 
 def test_manifest_categories_match_the_inventory(estate: DemoEstate, out: Path) -> None:
     customer = CUSTOMERS[0]
-    ask(estate, out, customer, "--all-time")
+    ask_for(estate, out, customer, "--all-time")
     inventory = json.loads((estate.root / "reports" / "inventory.json").read_text())["columns"]
     with package(out) as archive:
         manifest = json.loads(archive.read("manifest.json"))
@@ -147,7 +124,7 @@ def test_default_period_is_the_last_twelve_months(estate: DemoEstate, out: Path)
         HAVING min(issued_at) < datetime('now', '-400 days') AND max(issued_at) > datetime('now', '-300 days')""",
         )
     )
-    ask(estate, out, customer)
+    ask_for(estate, out, customer)
     recent = ids(
         estate.root / "billing.db",
         "SELECT id FROM invoices WHERE customer_id = ? AND date(issued_at) >= date('now', '-365 days')",
@@ -163,21 +140,7 @@ def test_default_period_is_the_last_twelve_months(estate: DemoEstate, out: Path)
 
 
 def test_an_unknown_consumer_gets_an_empty_package(estate: DemoEstate, out: Path) -> None:
-    assert (
-        main(
-            [
-                "access",
-                "--estate",
-                str(estate.estate_file),
-                "--email",
-                "nobody@example.invalid",
-                "--all-time",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    ask(estate, out, "--email", "nobody@example.invalid", "--all-time")
     with package(out) as archive:
         manifest = json.loads(archive.read("manifest.json"))
         assert not any(name.startswith("data/") for name in archive.namelist())
@@ -224,21 +187,7 @@ def test_batch_answers_every_request_in_one_pass(estate: DemoEstate, out: Path, 
     emails = [email_of(estate, c) for c in CUSTOMERS[:3]]
     listing = tmp_path / "emails.txt"
     listing.write_text("# requests received today\n" + "\n".join(emails) + "\n")
-    assert (
-        main(
-            [
-                "access",
-                "--estate",
-                str(estate.estate_file),
-                "--emails",
-                str(listing),
-                "--all-time",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    ask(estate, out, "--emails", str(listing), "--all-time")
     packages = sorted(out.glob("access-*.zip"))
     assert len(packages) == 3
     for path in packages:
@@ -255,7 +204,7 @@ def test_batch_answers_every_request_in_one_pass(estate: DemoEstate, out: Path, 
 
 def test_the_request_log_keeps_no_identifier(estate: DemoEstate, out: Path) -> None:
     email = email_of(estate, CUSTOMERS[4])
-    assert main(["access", "--estate", str(estate.estate_file), "--email", email, "--out", str(out)]) == 0
+    ask(estate, out, "--email", email)
     log = (out / "requests.jsonl").read_text()
     entry = json.loads(log.splitlines()[-1])
     assert entry["type"] == "access" and len(entry["identity_sha256"]) == 64
@@ -270,7 +219,7 @@ def test_a_passphrase_encrypts_the_package(
 
     monkeypatch.setenv("ACCESS_SECRET", "correct horse battery staple")
     value = "correct horse battery staple" if how == "--passphrase" else "ACCESS_SECRET"
-    ask(estate, out, CUSTOMERS[0], how, value)
+    ask_for(estate, out, CUSTOMERS[0], how, value)
     (path,) = out.glob("access-*.zip")
     with pyzipper.AESZipFile(path) as archive:
         with pytest.raises(RuntimeError):
