@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -12,27 +11,14 @@ import urllib.request
 from pathlib import Path
 
 import dagster as dg
-import pytest
 
 from pipelines.defs.runs import run_inventory_refresh
 from pipelines.demo_estate import DemoEstate
+from tests.orchestration.conftest import location_env
 
 ROOT = Path(__file__).resolve().parents[2]
 DAGSTER = str(Path(sys.executable).with_name("dagster"))
 WEBSERVER = str(Path(sys.executable).with_name("dagster-webserver"))
-
-
-@pytest.fixture
-def dagster_home(tmp_path: Path) -> Path:
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    return home
-
-
-def location_env(estate_file: Path, dagster_home: Path) -> dict[str, str]:
-    """The environment of a `dagster` process serving the code location for `estate_file`."""
-    return {**os.environ, "CCPA_ESTATE": str(estate_file), "DAGSTER_HOME": str(dagster_home)}
 
 
 def test_inventory_refresh_materializes_every_asset(gap_estate: DemoEstate, dagster_home: Path) -> None:
