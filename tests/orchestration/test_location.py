@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.definitions import build_definitions
+from pipelines.defs.jobs import all_stores_tags
 from pipelines.defs.runs import run_inventory_refresh
 from pipelines.demo_estate import DemoEstate
 from tests.orchestration.conftest import location_env
@@ -97,3 +99,20 @@ def test_a_location_on_a_missing_estate_fails_to_load_naming_the_file(
     )
     assert done.returncode != 0
     assert f"{missing}: estate file not found" in done.stderr + done.stdout
+
+
+def test_a_run_on_an_estate_without_the_locations_stores_fails_naming_them(
+    gap_estate: DemoEstate, other_estate: Path
+) -> None:
+    job = build_definitions(gap_estate.estate_file).resolve_job_def("inventory_refresh")
+    with dg.instance_for_test() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            run_config={"resources": {"estate": {"config": {"estate": str(other_estate)}}}},
+            tags=all_stores_tags(["billing", "device_logs", "crm"]),
+            raise_on_error=False,
+        )
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE]
+    assert failure.step_key == "store_inventory"
+    assert f"estate {other_estate} has no store billing, device_logs, crm" in str(failure.step_failure_data)
