@@ -112,7 +112,7 @@ def _demo(args: argparse.Namespace) -> int:
     _demo_estate(args)
     estate_file = args.out / "estate.yaml"
     _print_overview(load_estate(estate_file))
-    from pipelines.orchestration import run_inventory_refresh
+    from pipelines.defs.runs import run_inventory_refresh
 
     reports = args.out / "reports"
     result = run_inventory_refresh(estate_file.resolve(), reports.resolve())

@@ -1,17 +1,60 @@
-"""The Dagster code location (workspace.yaml loads it): the nightly inventory and its checks."""
+"""The Dagster code location, built from the estate it is given (workspace.yaml loads `defs`).
+
+Importing this module reads no environment variable and loads no estate: `build_definitions(estate)`
+builds everything from the estate file it is handed, and `defs` (lazy, `@dg.definitions`) calls it
+with $CCPA_ESTATE (default demo/estate.yaml) only when Dagster loads the code location.
+
+To register more: add the object to ASSETS, CHECKS, JOBS or SENSORS below (one line each).
+"""
+
+import os
+from pathlib import Path
 
 import dagster as dg
+from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
-from pipelines.assets import coverage_report, inferred_links, inventory, store_inventory
-from pipelines.checks import inventory_is_fresh, no_undisclosed_category, no_unreviewed_sensitive_pi
-from pipelines.jobs import daily_inventory_refresh, inventory_refresh
-from pipelines.request_jobs import access_request, delete_request
-from pipelines.resources import EstateResource
+from connectors import load_estate
+from pipelines.defs.assets import coverage_report, inventory, store_inventory_asset
+from pipelines.defs.checks import inventory_is_fresh, no_undisclosed_category, no_unreviewed_sensitive_pi
+from pipelines.defs.io_managers import TABLES, ParquetTables
+from pipelines.defs.jobs import daily_inventory_refresh, inventory_refresh
+from pipelines.defs.request_jobs import access_request, delete_request
+from pipelines.defs.resources import EstateResource
 
-defs = dg.Definitions(
-    assets=[store_inventory, inventory, inferred_links, coverage_report],
-    asset_checks=[no_undisclosed_category, no_unreviewed_sensitive_pi, inventory_is_fresh],
-    jobs=[inventory_refresh, access_request, delete_request],
-    schedules=[daily_inventory_refresh],
-    resources={"estate": EstateResource()},
-)
+ESTATE_VARIABLE = "CCPA_ESTATE"
+DEFAULT_ESTATE = "demo/estate.yaml"
+
+ASSETS: list[dg.AssetsDefinition] = [
+    inventory,
+    coverage_report,
+]
+CHECKS: list[dg.AssetChecksDefinition] = [
+    no_undisclosed_category,
+    no_unreviewed_sensitive_pi,
+    inventory_is_fresh,
+]
+JOBS: list[dg.JobDefinition | UnresolvedAssetJobDefinition] = [
+    inventory_refresh,
+    access_request,
+    delete_request,
+]
+SENSORS: list[dg.SensorDefinition] = []
+
+
+def build_definitions(estate_file: str | Path) -> dg.Definitions:
+    """Everything the code location serves, for the estate in `estate_file` (raises EstateError)."""
+    stores = dg.StaticPartitionsDefinition(list(load_estate(estate_file).stores))
+    return dg.Definitions(
+        assets=[store_inventory_asset(stores), *ASSETS],
+        asset_checks=CHECKS,
+        jobs=JOBS,
+        schedules=[daily_inventory_refresh(stores)],
+        sensors=SENSORS,
+        resources={"estate": EstateResource(estate=str(estate_file)), TABLES: ParquetTables()},
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    """What `dagster` loads: the estate named by $CCPA_ESTATE, read now, when the location loads."""
+    return build_definitions(os.environ.get(ESTATE_VARIABLE, DEFAULT_ESTATE))

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 
+import pyarrow as pa
+
 from connectors import Estate
 from mappings import CategoryMap, Notice
 from pipelines.coverage.check import Coverage, FoundColumn, check_coverage
@@ -28,6 +30,22 @@ def found_columns(inventory: Iterable[Mapping[str, object]]) -> list[FoundColumn
         )
         for r in inventory
     ]
+
+
+GAPS_SCHEMA = pa.schema(
+    [
+        ("kind", pa.string()),
+        ("subject", pa.string()),
+        ("columns", pa.list_(pa.string())),
+        ("suggestion", pa.string()),
+        ("category", pa.string()),
+    ]
+)
+
+
+def gaps_table(document: Mapping[str, object]) -> pa.Table:
+    """The gaps of a coverage document (from `coverage_of`), one row each."""
+    return pa.Table.from_pylist(list(document["gaps"]), schema=GAPS_SCHEMA)  # type: ignore[call-overload]
 
 
 def coverage_of(

@@ -1,4 +1,7 @@
-"""The inventory's files (PRODUCT.md contract): inventory.json / .csv / .parquet and links.json."""
+"""The inventory's files (PRODUCT.md contract): inventory.json / .csv / .parquet and links.json.
+
+`inventory_table` and `links_table` are the same inventory as Arrow tables, for the stages after a scan.
+"""
 
 from __future__ import annotations
 
@@ -49,29 +52,52 @@ def write_inventory(inventory: Inventory, out: Path) -> list[Path]:
                         "mentions": json.dumps(row["mentions"]),
                     }
                 )
-        pq.write_table(_arrow(rows), stage.path("inventory.parquet"))
+        pq.write_table(_columns_table(rows), stage.path("inventory.parquet"))
     return [out / name for name in ("inventory.json", "inventory.csv", "inventory.parquet", "links.json")]
 
 
-def _arrow(rows: list[dict[str, object]]) -> pa.Table:
-    schema = pa.schema(
-        [
-            ("store", pa.string()),
-            ("table", pa.string()),
-            ("column", pa.string()),
-            ("category", pa.string()),
-            ("entity", pa.string()),
-            ("sensitive", pa.bool_()),
-            ("sensitive_kind", pa.string()),
-            ("confidence", pa.float64()),
-            ("prevalence", pa.float64()),
-            ("evidence", pa.string()),
-            ("other_entities", pa.list_(pa.string())),
-            ("data_type", pa.string()),
-            ("mentions", pa.map_(pa.string(), pa.int64())),
-        ]
-    )
+INVENTORY_SCHEMA = pa.schema(
+    [
+        ("store", pa.string()),
+        ("table", pa.string()),
+        ("column", pa.string()),
+        ("category", pa.string()),
+        ("entity", pa.string()),
+        ("sensitive", pa.bool_()),
+        ("sensitive_kind", pa.string()),
+        ("confidence", pa.float64()),
+        ("prevalence", pa.float64()),
+        ("evidence", pa.string()),
+        ("other_entities", pa.list_(pa.string())),
+        ("data_type", pa.string()),
+        ("mentions", pa.map_(pa.string(), pa.int64())),
+    ]
+)
+LINKS_SCHEMA = pa.schema(
+    [
+        ("link", pa.string()),
+        ("source", pa.string()),
+        ("target", pa.string()),
+        ("kind", pa.string()),
+        ("basis", pa.string()),
+        ("confidence", pa.float64()),
+        ("evidence", pa.string()),
+    ]
+)
+
+
+def inventory_table(inventory: Inventory) -> pa.Table:
+    """Every column of the inventory, one row each (the schema of inventory.parquet)."""
+    return _columns_table([record.as_dict() for record in inventory.columns])
+
+
+def links_table(inventory: Inventory) -> pa.Table:
+    """Every link between tables, declared or inferred, one row each (the records of links.json)."""
+    return pa.Table.from_pylist([link.as_record() for link in inventory.links], schema=LINKS_SCHEMA)
+
+
+def _columns_table(rows: list[dict[str, object]]) -> pa.Table:
     return pa.Table.from_pylist(
         [{**r, "mentions": list(r["mentions"].items())} for r in rows],  # type: ignore[attr-defined]
-        schema=schema,
+        schema=INVENTORY_SCHEMA,
     )

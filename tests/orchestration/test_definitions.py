@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -12,31 +11,21 @@ import urllib.request
 from pathlib import Path
 
 import dagster as dg
-import pytest
 
+from pipelines.defs.runs import run_inventory_refresh
 from pipelines.demo_estate import DemoEstate
-from pipelines.orchestration import run_inventory_refresh
+from tests.orchestration.conftest import location_env
 
 ROOT = Path(__file__).resolve().parents[2]
 DAGSTER = str(Path(sys.executable).with_name("dagster"))
 WEBSERVER = str(Path(sys.executable).with_name("dagster-webserver"))
 
 
-@pytest.fixture
-def dagster_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    monkeypatch.setenv("CCPA_ESTATE", os.environ.get("CCPA_ESTATE", "demo/estate.yaml"))
-    return home
-
-
 def test_inventory_refresh_materializes_every_asset(gap_estate: DemoEstate, dagster_home: Path) -> None:
-    result = run_inventory_refresh(gap_estate.estate_file, gap_estate.root / "reports")
+    result = run_inventory_refresh(gap_estate.estate_file, gap_estate.root / "reports", dagster_home)
     assert result.success
     assert result.failed_checks == ["no_undisclosed_category"]  # the CRM's job titles
-    with dg.DagsterInstance.get() as instance:
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
         for key in ("store_inventory", "inventory", "inferred_links", "coverage_report"):
             event = instance.get_latest_materialization_event(dg.AssetKey(key))
             assert event is not None, key
@@ -51,14 +40,15 @@ def test_inventory_refresh_materializes_every_asset(gap_estate: DemoEstate, dags
 
 
 def test_checks_pass_without_the_job_titles(covered_estate: Path, dagster_home: Path) -> None:
-    result = run_inventory_refresh(covered_estate, covered_estate.parent / "reports")
+    result = run_inventory_refresh(covered_estate, covered_estate.parent / "reports", dagster_home)
     assert result.success and result.failed_checks == []
 
 
-def test_definitions_validate_from_the_workspace(dagster_home: Path) -> None:
+def test_definitions_validate_from_the_workspace(gap_estate: DemoEstate, dagster_home: Path) -> None:
     done = subprocess.run(
         [DAGSTER, "definitions", "validate", "-w", "workspace.yaml"],
         cwd=ROOT,
+        env=location_env(gap_estate.estate_file, dagster_home),
         capture_output=True,
         text=True,
         timeout=300,
@@ -78,11 +68,14 @@ QUERY = """{ repositoriesOrError { ... on RepositoryConnection { nodes {
   assetNodes { assetKey { path } assetChecksOrError { ... on AssetChecks { checks { name } } } } } } } }"""
 
 
-def test_the_webserver_serves_assets_checks_job_and_schedule(dagster_home: Path) -> None:
+def test_the_webserver_serves_assets_checks_job_and_schedule(
+    gap_estate: DemoEstate, dagster_home: Path
+) -> None:
     port = _free_port()
     server = subprocess.Popen(
         [WEBSERVER, "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
         cwd=ROOT,
+        env=location_env(gap_estate.estate_file, dagster_home),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

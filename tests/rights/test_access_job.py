@@ -7,14 +7,14 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.definitions import defs
+from pipelines.definitions import build_definitions
 from pipelines.demo_estate import DemoEstate
 from tests.rights.truth import consumer_rows, ids
 
 
 def test_access_request_job(estate: DemoEstate, tmp_path: Path) -> None:
     email = str(ids(estate.root / "billing.db", "SELECT email FROM customers WHERE id = 9").pop())
-    job = defs.resolve_job_def("access_request")
+    job = build_definitions(estate.estate_file).resolve_job_def("access_request")
     with dg.instance_for_test() as instance:
         result = job.execute_in_process(
             instance=instance,
@@ -29,7 +29,6 @@ def test_access_request_job(estate: DemoEstate, tmp_path: Path) -> None:
                         }
                     }
                 },
-                "resources": {"estate": {"config": {"estate": str(estate.estate_file)}}},
             },
         )
     assert result.success

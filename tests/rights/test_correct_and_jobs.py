@@ -11,7 +11,7 @@ import dagster as dg
 import pytest
 
 from pipelines.cli import main
-from pipelines.definitions import defs
+from pipelines.definitions import build_definitions
 from pipelines.demo_estate import DemoEstate
 from tests.rights.truth import ids
 
@@ -80,7 +80,8 @@ def test_an_unknown_field_is_refused(copy: Path, tmp_path: Path, capsys: pytest.
 
 def run_delete_job(root: Path, out: Path, customer: int, dry_run: bool) -> dg.ExecuteInProcessResult:
     with dg.instance_for_test() as instance:
-        return defs.resolve_job_def("delete_request").execute_in_process(
+        job = build_definitions(root / "estate.yaml").resolve_job_def("delete_request")
+        return job.execute_in_process(
             instance=instance,
             run_config={
                 "ops": {
@@ -88,7 +89,6 @@ def run_delete_job(root: Path, out: Path, customer: int, dry_run: bool) -> dg.Ex
                         "config": {"identity": email(root, customer), "dry_run": dry_run, "out": str(out)}
                     }
                 },
-                "resources": {"estate": {"config": {"estate": str(root / "estate.yaml")}}},
             },
         )
 

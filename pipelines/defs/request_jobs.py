@@ -6,7 +6,7 @@ from typing import Literal
 
 import dagster as dg
 
-from pipelines.resources import EstateResource
+from pipelines.defs.resources import EstateResource
 from pipelines.rights.access import answer_access
 from pipelines.rights.deletion import answer_deletion
 from pipelines.rights.identity import parse_identity

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import dagster as dg
 
+from connectors import load_estate
+from pipelines.defs.jobs import all_stores_tags
+
 DAGSTER_YAML = "telemetry:\n  enabled: false\n"
 
 
@@ -19,31 +22,38 @@ class RefreshResult:
     failed_checks: list[str]
 
 
-def inventory_refresh_job() -> dg.JobDefinition:
-    from pipelines.definitions import defs
+def inventory_refresh_job(estate_file: str) -> dg.JobDefinition:
+    """The job, rebuilt from the estate file wherever Dagster reconstructs it."""
+    from pipelines.definitions import build_definitions
 
-    return defs.resolve_job_def("inventory_refresh")
+    return build_definitions(estate_file).resolve_job_def("inventory_refresh")
 
 
-def run_inventory_refresh(estate_file: Path, reports: Path | None = None) -> RefreshResult:
-    """Run `inventory_refresh` over every store of `estate_file`; runs are kept in DAGSTER_HOME."""
-    os.environ["CCPA_ESTATE"] = str(estate_file)  # the store partitions come from this estate
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path(".dagster").resolve())))
+def run_inventory_refresh(
+    estate_file: Path, reports: Path | None = None, dagster_home: Path | None = None
+) -> RefreshResult:
+    """Run `inventory_refresh` over every store of `estate_file`.
+
+    Runs are kept in `dagster_home` (default $DAGSTER_HOME, else ./.dagster); the environment is not changed.
+    """
+    home = dagster_home or Path(os.environ.get("DAGSTER_HOME") or ".dagster").resolve()
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").exists():
         (home / "dagster.yaml").write_text(DAGSTER_YAML)
-    from pipelines.jobs import all_stores_tags
-
+    job = dg.build_reconstructable_job(
+        "pipelines.defs.runs", "inventory_refresh_job", reconstructable_args=(str(estate_file),)
+    )
+    stores = list(load_estate(estate_file).stores)
     config = {"estate": str(estate_file), **({"reports": str(reports)} if reports else {})}
-    with dg.DagsterInstance.get() as instance:
+    with dg.DagsterInstance.from_config(str(home)) as instance:
         result = dg.execute_job(
-            dg.reconstructable(inventory_refresh_job),
+            job,
             instance=instance,
             run_config={
                 "resources": {"estate": {"config": config}},
                 "loggers": {"console": {"config": {"log_level": "WARNING"}}},
             },
-            tags=all_stores_tags(),
+            tags=all_stores_tags(stores),
         )
         evaluations = [
             e.asset_check_evaluation_data
