@@ -102,7 +102,7 @@ def flatten(values: pa.Array | pa.ChunkedArray) -> Document | None:
 
 
 def _is_list(kind: pa.DataType) -> bool:
-    return pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind)
+    return bool(pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind))
 
 
 def _json_text(array: pa.Array) -> Document | None:
