@@ -19,7 +19,7 @@ from pipelines.discovery.analyzer import AnalyzerSetup, build_analyzer
 from pipelines.discovery.classify import ColumnFinding, classify_column
 from pipelines.discovery.context import DIRECT, TableContext, direct_categories, table_context, verdict
 from pipelines.discovery.links import InferredLink, LinkInputs, TableKey, infer_links
-from pipelines.discovery.nested import PathFinding, classify_nested
+from pipelines.discovery.nested import PathFinding, classify_nested, qualified
 from pipelines.discovery.ownership import consumer_tables, key_columns
 from pipelines.discovery.profile import column_sample
 from pipelines.discovery.scan_cache import CachedTable, ScanCache
@@ -43,6 +43,12 @@ class ColumnRecord:
     data_type: str
     mentions: dict[str, int] = field(default_factory=dict)
     path: str | None = None  # a leaf inside the stored column (nested data): "profile.email", "tags[]"
+
+    @property
+    def where(self) -> str:
+        """store.table.column, with the path of a nested leaf: `crm.people.doc.contact.email`."""
+        column = f"{self.store}.{self.table}.{self.column}"
+        return qualified(column, self.path) if self.path else column
 
     def as_dict(self) -> dict[str, object]:
         return {
