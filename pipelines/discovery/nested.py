@@ -114,20 +114,24 @@ def _json_text(array: pa.Array) -> Document | None:
     if bracketed < JSON_SHARE * len(texts):
         return None  # the common case, decided without parsing anything
     rows: list[object] = []
-    long = 0
+    long = too_deep = 0
     for text in texts.to_pylist():
         if len(text) > MAX_JSON_CHARS:
             long += 1
             continue
         try:
             value = json.loads(text)
-        except (ValueError, RecursionError):
+        except RecursionError:
+            too_deep += 1
+            continue
+        except ValueError:
             continue
         if isinstance(value, (dict, list)):
             rows.append(value)
-    if not rows or len(rows) + long < JSON_SHARE * len(texts):
+    if not rows or len(rows) + long + too_deep < JSON_SHARE * len(texts):
         return None
     cuts = [f"{long} value(s) over {MAX_JSON_CHARS:,} characters not parsed"] if long else []
+    cuts += [f"{too_deep} value(s) nested too deep to parse"] if too_deep else []
     return _flattened("JSON text", rows, cuts)
 
 
