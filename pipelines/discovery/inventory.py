@@ -120,7 +120,7 @@ def classify_store(estate: Estate, name: str, sample_size: int, cache: ScanCache
         tables, sampled = _classified(jobs, sample_size, cache, setup, lambda e, d: None, workers=2)
     entities: dict[str, int] = {}
     for table in tables:
-        for finding in table.findings:
+        for finding in _all_findings(table):
             if finding.entity:
                 entities[finding.entity] = entities.get(finding.entity, 0) + 1
     columns = sum(len(t.findings) for t in tables)
