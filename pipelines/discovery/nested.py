@@ -94,7 +94,7 @@ def flatten(values: pa.Array | pa.ChunkedArray) -> Document | None:
     kind = array.type
     if pa.types.is_struct(kind) or pa.types.is_map(kind) or _is_list(kind):
         source = "struct" if pa.types.is_struct(kind) else "map" if pa.types.is_map(kind) else "list"
-        rows = pc.drop_null(array).to_pylist(maps_as_pydicts="lossy")
+        rows = pc.drop_null(array).to_pylist()  # a map's entries come as (key, value) tuples
         return _flattened(source, rows, [])
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         return _json_text(array)
@@ -159,6 +159,9 @@ class _Walk:
         elif isinstance(value, dict):
             for key, item in value.items():
                 self.visit(item, _child(path, str(key)), depth + 1)
+        elif isinstance(value, list) and value and isinstance(value[0], tuple):  # an Arrow map
+            for key, item in value[:MAX_PATHS]:
+                self.visit(item, _child(path, _key(key)), depth + 1)
         elif isinstance(value, list):
             if len(value) > MAX_ITEMS:
                 self.long_lists += 1
@@ -166,6 +169,10 @@ class _Walk:
                 self.visit(item, f"{path}[]", depth + 1)
         else:
             self.add(path, value)
+
+
+def _key(key: object) -> str:
+    return key if isinstance(key, str) else json.dumps(key, ensure_ascii=False, default=str)
 
 
 def _child(path: str, key: str) -> str:

@@ -62,7 +62,9 @@ def test_struct_map_and_list_columns() -> None:
         [{"e": "x", "n": {"p": "1"}}], pa.struct([("e", pa.string()), ("n", pa.struct([("p", pa.string())]))])
     )
     assert paths(struct) == {"e": ["x"], "n.p": ["1"]}
-    assert paths(pa.array([[("k", "v")]], pa.map_(pa.string(), pa.string()))) == {"k": ["v"]}
+    assert paths(pa.array([[("k", "v"), ("k", "w")]], pa.map_(pa.string(), pa.string()))) == {"k": ["v", "w"]}
+    keyed = pa.array([[({"x": 1}, "v")]], pa.map_(pa.struct([("x", pa.int64())]), pa.string()))
+    assert paths(keyed) == {'["{\\"x\\": 1}"]': ["v"]}
     assert paths(pa.array([["a", "b"]], pa.large_list(pa.string()))) == {"[]": ["a", "b"]}
 
 
