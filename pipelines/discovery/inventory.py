@@ -209,22 +209,24 @@ def _all_findings(table: _Table) -> list[ColumnFinding]:
     return [*table.findings, *(p.finding for p in table.paths)]
 
 
+def _entries(table: _Table) -> list[tuple[str, str | None, ColumnFinding]]:
+    """(column, path, finding) for each column in order, a nested column's leaves in its place."""
+    leaves: dict[str, list[PathFinding]] = {}
+    for leaf in table.paths:
+        leaves.setdefault(leaf.column, []).append(leaf)
+    entries: list[tuple[str, str | None, ColumnFinding]] = []
+    for finding in table.findings:
+        nested = leaves.get(finding.column)
+        entries += (
+            [(p.column, p.path, p.finding) for p in nested] if nested else [(finding.column, None, finding)]
+        )
+    return entries
+
+
 def _table_records(table: _Table, context: TableContext, categories: CategoryMap) -> list[ColumnRecord]:
     types = {c.name: str(c.type) for c in table.info.columns}
-    paths: dict[str, list[PathFinding]] = {}
-    for leaf in table.paths:
-        paths.setdefault(leaf.column, []).append(leaf)
-    entries = [
-        entry
-        for finding in table.findings
-        for entry in (
-            [(p.column, p.path, p.finding) for p in paths[finding.column]]
-            if finding.column in paths
-            else [(finding.column, None, finding)]
-        )
-    ]
     records = []
-    for column, path, finding in entries:
+    for column, path, finding in _entries(table):
         decided = verdict(finding, context, categories)
         evidence = "; ".join((*finding.evidence, decided.note) if decided.note else finding.evidence)
         records.append(

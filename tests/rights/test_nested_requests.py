@@ -10,7 +10,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from connectors import load_estate
 from pipelines.cli import main
+from pipelines.rights.graph import Catalog
 from tests.conftest import live
 
 EMAIL = "ann.lee@example.com"
@@ -65,6 +67,9 @@ def test_access_with_nested_columns(live_database: str, tmp_path: Path) -> None:
     assert "docs.events.who path email (EMAIL_ADDRESS)" in manifest["not_searched"]
     assert "crm.profiles.doc path contact.email (EMAIL_ADDRESS)" in manifest["not_searched"]
     assert "cannot yet search inside them" in report
+    catalog = Catalog.read(tmp_path / "reports" / "inventory.json", load_estate(estate))
+    assert ("docs", "events") in catalog.owned  # an email inside its documents makes it someone's
+    assert catalog.meanings[("crm", "profiles")]["doc"].held == {"EMAIL_ADDRESS", "PHONE_NUMBER"}
 
 
 @live("postgresql")
