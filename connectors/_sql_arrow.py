@@ -34,9 +34,11 @@ def arrow_type(sql_type: TypeEngine[Any]) -> pa.DataType:
         return pa.date32()
     if isinstance(sql_type, sa.String):
         return pa.string()
+    if isinstance(sql_type, (sa.JSON, sa.ARRAY)):
+        return pa.string()  # JSON text (the driver's dicts and lists dumped): discovery reads its paths
     if _python_type(sql_type) is bytes:  # BLOB, BYTEA, VARBINARY, TINYBLOB, ...
         return pa.binary()
-    return pa.string()  # MONEY, UUID, JSON, INET, TIME, INTERVAL, arrays, unknown types
+    return pa.string()  # MONEY, UUID, INET, TIME, INTERVAL, unknown types
 
 
 def _python_type(sql_type: TypeEngine[Any]) -> type | None:

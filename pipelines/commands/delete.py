@@ -9,7 +9,7 @@ import argparse
 from pathlib import Path
 
 from pipelines import console
-from pipelines.commands.access import add_identity_options, identity_of
+from pipelines.commands.access import add_identity_options, identity_of, not_searched_note
 from pipelines.rights.correction import answer_correction, parse_assignments
 from pipelines.rights.deletion import answer_deletion
 
@@ -29,10 +29,12 @@ def run(args: argparse.Namespace) -> int:
     with console.steps("deletion") as bar:
         console.step_reporter(bar)("planning" if args.dry_run else "deleting", 0)
         answer = answer_deletion(args.estate, identity, args.out, args.inventory, args.dry_run)
+    not_searched_note(answer.not_searched)
     if answer.dry_run:
         console.out.print(f"plan {answer.request_id} (nothing changed) -> {answer.report}")
         return 0
-    state = "zero residue" if answer.verified else f"RESIDUE in {len(answer.residue)} column(s)"
+    searched = " in the columns searched" if answer.not_searched else ""
+    state = f"zero residue{searched}" if answer.verified else f"RESIDUE in {len(answer.residue)} column(s)"
     resumed = " (resumed an interrupted run)" if answer.resumed else ""
     console.out.print(f"deletion {answer.request_id}{resumed}: {state} -> {answer.report}")
     for residue in answer.residue:

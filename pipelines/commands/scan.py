@@ -75,7 +75,9 @@ def summarise(columns: list[dict[str, object]], out: Path) -> None:
 
 def _flag_reimported(args: argparse.Namespace, inventory: Inventory) -> None:
     columns = [
-        (r.store, r.table, r.column) for r in inventory.columns if r.entity in IDENTIFYING and r.category
+        (r.store, r.table, r.column)
+        for r in inventory.columns
+        if r.entity in IDENTIFYING and r.category and not r.path  # values inside documents: not yet
     ]
     found = reimported(load_estate(args.estate), columns, args.suppression)
     (args.out / "reimported.json").write_text(json.dumps({"reimported": found}, indent=1), encoding="utf-8")

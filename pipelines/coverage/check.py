@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from mappings import CategoryMap, Notice
+from pipelines.discovery.nested import qualified
 
 GapKind = Literal["undisclosed_category", "undisclosed_recipient", "unnamed_sensitive_kind"]
 
@@ -26,10 +27,12 @@ class FoundColumn:
     category: str | None
     entity: str | None
     sensitive_kind: str | None
+    path: str | None = None  # a leaf inside a document column: each path counts as a column
 
     @property
     def name(self) -> str:
-        return f"{self.store}.{self.table}.{self.column}"
+        where = f"{self.store}.{self.table}.{self.column}"
+        return where if not self.path else qualified(where, self.path)
 
 
 @dataclass(frozen=True)

@@ -83,8 +83,7 @@ def _inventory_metadata(result: Inventory, estate: EstateResource) -> dict[str, 
     per_category = Counter(r.category for r in result.columns if r.category)
     pi = [r for r in result.columns if r.category]
     table = "| column | category | entity | sensitive |\n|---|---|---|---|\n" + "\n".join(
-        f"| {r.store}.{r.table}.{r.column} | {r.category} | {r.entity} | {r.sensitive_kind or ''} |"
-        for r in pi
+        f"| {r.where} | {r.category} | {r.entity} | {r.sensitive_kind or ''} |" for r in pi
     )
     return {
         "columns": dg.MetadataValue.int(len(result.columns)),

@@ -19,6 +19,7 @@ from pipelines.discovery.analyzer import AnalyzerSetup, build_analyzer
 from pipelines.discovery.classify import ColumnFinding, classify_column
 from pipelines.discovery.context import DIRECT, TableContext, direct_categories, table_context, verdict
 from pipelines.discovery.links import InferredLink, LinkInputs, TableKey, infer_links
+from pipelines.discovery.nested import PathFinding, classify_nested, qualified
 from pipelines.discovery.ownership import consumer_tables, key_columns
 from pipelines.discovery.profile import column_sample
 from pipelines.discovery.scan_cache import CachedTable, ScanCache
@@ -41,12 +42,20 @@ class ColumnRecord:
     other_entities: tuple[str, ...]
     data_type: str
     mentions: dict[str, int] = field(default_factory=dict)
+    path: str | None = None  # a leaf inside the stored column (nested data): "profile.email", "tags[]"
+
+    @property
+    def where(self) -> str:
+        """store.table.column, with the path of a nested leaf: `crm.people.doc.contact.email`."""
+        column = f"{self.store}.{self.table}.{self.column}"
+        return qualified(column, self.path) if self.path else column
 
     def as_dict(self) -> dict[str, object]:
         return {
             "store": self.store,
             "table": self.table,
             "column": self.column,
+            "path": self.path,
             "category": self.category,
             "entity": self.entity,
             "sensitive": self.sensitive,
@@ -75,6 +84,7 @@ class _Table:
     info: TableInfo
     sample: pa.Table
     findings: list[ColumnFinding]
+    paths: list[PathFinding] = field(default_factory=list)  # leaves of the nested columns
 
 
 def scan_estate(
@@ -110,7 +120,7 @@ def classify_store(estate: Estate, name: str, sample_size: int, cache: ScanCache
         tables, sampled = _classified(jobs, sample_size, cache, setup, lambda e, d: None, workers=2)
     entities: dict[str, int] = {}
     for table in tables:
-        for finding in table.findings:
+        for finding in _all_findings(table):
             if finding.entity:
                 entities[finding.entity] = entities.get(finding.entity, 0) + 1
     columns = sum(len(t.findings) for t in tables)
@@ -140,19 +150,33 @@ def _classified(
         cached = cache.get(name, info.name, fingerprint, sample_size) if cache else None
         if cached is not None:
             report("table", f"{name}.{info.name} (unchanged)")
-            return _Table((name, info.name), info, cached.sample, cached.findings), False
+            return _Table((name, info.name), info, cached.sample, cached.findings, cached.paths), False
         sample = store.sample(info.name, sample_size, seed=0)
-        findings = [
-            classify_column(column_sample(c, sample.column(c)), setup, info.name) for c in sample.column_names
-        ]
+        findings, paths = _classify_columns(sample, setup, info.name)
         if cache:
-            cache.put(name, info.name, CachedTable(fingerprint, sample_size, sample, findings))
+            cache.put(name, info.name, CachedTable(fingerprint, sample_size, sample, findings, paths))
         report("table", f"{name}.{info.name}")
-        return _Table((name, info.name), info, sample, findings), True
+        return _Table((name, info.name), info, sample, findings, paths), True
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         results = list(pool.map(classify, jobs))
     return [table for table, _ in results], sum(1 for _, fresh in results if fresh)
+
+
+def _classify_columns(
+    sample: pa.Table, setup: AnalyzerSetup, table: str
+) -> tuple[list[ColumnFinding], list[PathFinding]]:
+    """A finding per column; a nested column's is empty (no entity: it is no join key) and its
+    leaves are classified one by one."""
+    findings, paths = [], []
+    for name in sample.column_names:
+        leaves = classify_nested(name, sample.column(name), setup, table)
+        if leaves is None:
+            findings.append(classify_column(column_sample(name, sample.column(name)), setup, table))
+        else:
+            findings.append(ColumnFinding(name, None, 0.0, 0.0, (f"nested: {len(leaves)} paths",)))
+            paths.extend(leaves)
+    return findings, paths
 
 
 def _links(estate: Estate, stores: dict[str, Store], tables: list[_Table]) -> list[InferredLink]:
@@ -170,27 +194,46 @@ def _links(estate: Estate, stores: dict[str, Store], tables: list[_Table]) -> li
 
 
 def _records(tables: list[_Table], links: list[InferredLink], categories: CategoryMap) -> list[ColumnRecord]:
-    direct = {t.key for t in tables if direct_categories(t.findings, categories) & DIRECT}
+    direct = {t.key for t in tables if direct_categories(_all_findings(t), categories) & DIRECT}
     consumers = consumer_tables({t.key for t in tables}, direct, links)
     records = []
     for table in tables:
         keys = key_columns(table.key, table.info, links)
-        context = table_context(table.key[1], table.findings, table.key in consumers, keys)
+        context = table_context(table.key[1], _all_findings(table), table.key in consumers, keys)
         records.extend(_table_records(table, context, categories))
     return records
+
+
+def _all_findings(table: _Table) -> list[ColumnFinding]:
+    """The table's columns and the leaves of its nested columns: a leaf counts as a column."""
+    return [*table.findings, *(p.finding for p in table.paths)]
+
+
+def _entries(table: _Table) -> list[tuple[str, str | None, ColumnFinding]]:
+    """(column, path, finding) for each column in order, a nested column's leaves in its place."""
+    leaves: dict[str, list[PathFinding]] = {}
+    for leaf in table.paths:
+        leaves.setdefault(leaf.column, []).append(leaf)
+    entries: list[tuple[str, str | None, ColumnFinding]] = []
+    for finding in table.findings:
+        nested = leaves.get(finding.column)
+        entries += (
+            [(p.column, p.path, p.finding) for p in nested] if nested else [(finding.column, None, finding)]
+        )
+    return entries
 
 
 def _table_records(table: _Table, context: TableContext, categories: CategoryMap) -> list[ColumnRecord]:
     types = {c.name: str(c.type) for c in table.info.columns}
     records = []
-    for finding in table.findings:
+    for column, path, finding in _entries(table):
         decided = verdict(finding, context, categories)
         evidence = "; ".join((*finding.evidence, decided.note) if decided.note else finding.evidence)
         records.append(
             ColumnRecord(
                 store=table.key[0],
                 table=table.key[1],
-                column=finding.column,
+                column=column,
                 category=decided.category,
                 entity=decided.entity,
                 sensitive=decided.sensitive_kind is not None,
@@ -199,8 +242,9 @@ def _table_records(table: _Table, context: TableContext, categories: CategoryMap
                 prevalence=finding.prevalence,
                 evidence=evidence,
                 other_entities=finding.other_entities,
-                data_type=types.get(finding.column, ""),
+                data_type=types.get(column, ""),
                 mentions=dict(finding.mentions),
+                path=path,
             )
         )
     return records

@@ -13,15 +13,16 @@ import json
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.discovery.classify import ColumnFinding
+from pipelines.discovery.nested import PathFinding
 
-VERSION = 2  # bump when classification changes, so old verdicts are not reused
+VERSION = 3  # bump when classification changes, so old verdicts are not reused
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class CachedTable:
     sample_size: int
     sample: pa.Table
     findings: list[ColumnFinding]
+    paths: list[PathFinding] = field(default_factory=list)  # leaves of nested columns
 
 
 class ScanCache:
@@ -51,7 +53,8 @@ class ScanCache:
         except (OSError, ValueError, KeyError, pa.ArrowException):
             return None
         findings = [_finding(f) for f in meta["findings"]]
-        return CachedTable(fingerprint, sample_size, sample, findings)
+        paths = [PathFinding(p["column"], p["path"], _finding(p["finding"])) for p in meta["paths"]]
+        return CachedTable(fingerprint, sample_size, sample, findings, paths)
 
     def put(self, store: str, table: str, entry: CachedTable) -> None:
         meta_path, sample_path = self._paths(store, table)
@@ -62,6 +65,7 @@ class ScanCache:
             "fingerprint": entry.fingerprint,
             "sample_size": entry.sample_size,
             "findings": [asdict(f) for f in entry.findings],
+            "paths": [asdict(p) for p in entry.paths],
         }
         with self._lock:
             self.folder.mkdir(parents=True, exist_ok=True)

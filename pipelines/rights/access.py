@@ -31,6 +31,7 @@ class AccessAnswer:
     package: Path
     period: Period
     counts: dict[str, int]
+    not_searched: tuple[str, ...] = ()  # identifier paths inside documents, not searched yet
 
 
 def answer_access(
@@ -55,10 +56,11 @@ def answer_access(
     for identity, records in zip(identities, found, strict=True):
         request = AccessRequest(_request_id(), identity, dt.datetime.now(dt.UTC), period)
         request.tables = [within(r, period) for r in records]
+        request.not_searched = catalog.not_searched()
         package = write_package(request, meanings, facts, notice, categories, out, passphrase)
         counts = {r.key: r.rows.num_rows for r in request.tables}
         log_request(out, request, "access", outcome="complied", detail={"rows": sum(counts.values())})
-        answers.append(AccessAnswer(request.request_id, package, period, counts))
+        answers.append(AccessAnswer(request.request_id, package, period, counts, tuple(request.not_searched)))
     return answers
 
 

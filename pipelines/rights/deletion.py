@@ -33,6 +33,7 @@ class DeletionAnswer:
     dry_run: bool
     residue: list[Residue]
     resumed: bool
+    not_searched: tuple[str, ...] = ()  # identifier paths inside documents, not searched yet
 
     @property
     def verified(self) -> bool:
@@ -49,6 +50,7 @@ def answer_deletion(
     estate = load_estate(estate_file)
     catalog = load_catalog(estate, inventory, out)
     digest = identity_hash(identity)
+    unsearched = tuple(catalog.not_searched())
     journal = None if dry_run else open_journal(out, digest)
     stores = {name: open_store(name, config) for name, config in estate.stores.items()}
     try:
@@ -56,8 +58,8 @@ def answer_deletion(
             request_id = f"{dt.datetime.now(dt.UTC):%Y%m%d}-{uuid.uuid4().hex[:10]}"
             plan, identifiers = _plan(estate, catalog, stores, identity)
             if dry_run:
-                document = deletion_report(request_id, digest, plan, dry_run=True)
-                return DeletionAnswer(request_id, write_report(document, out), True, [], False)
+                document = deletion_report(request_id, digest, plan, dry_run=True, not_searched=unsearched)
+                return DeletionAnswer(request_id, write_report(document, out), True, [], False, unsearched)
             journal = start_journal(out, digest, request_id, plan, identifiers)
             resumed = False
         else:
@@ -77,11 +79,12 @@ def answer_deletion(
             notices=notices,
             suppressed=suppressed,
             resumed=resumed,
+            not_searched=unsearched,
         )
         report = write_report(document, out)
         _log(out, journal.request_id, identity, residue)
         close_journal(journal)
-        return DeletionAnswer(journal.request_id, report, False, residue, resumed)
+        return DeletionAnswer(journal.request_id, report, False, residue, resumed, unsearched)
     finally:
         for store in stores.values():
             store.close()

@@ -30,6 +30,7 @@ def deletion_report(
     notices: Sequence[dict[str, object]] = (),
     suppressed: int = 0,
     resumed: bool = False,
+    not_searched: Sequence[str] = (),
 ) -> dict[str, object]:
     tables: list[dict[str, object]] = []
     for step in plan.steps:
@@ -75,6 +76,8 @@ def deletion_report(
         },
         "notices": list(notices),
         "suppression_entries_added": suppressed,
+        # identifiers inside documents: not searched, so zero_residue says nothing of them
+        "not_searched": list(not_searched),
     }
 
 

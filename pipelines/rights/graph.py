@@ -21,6 +21,20 @@ from pipelines.rights.model import ColumnMeaning
 TableKey = tuple[str, str]
 # Entities whose value identifies one consumer: a table holding one is somebody's.
 IDENTIFYING = frozenset(e for entities in ENTITIES.values() for e in entities)
+DOCUMENT = "NESTED"  # the entity of a column the inventory reports as paths (JSON, struct, list)
+
+
+@dataclass(frozen=True)
+class NestedPath:
+    """A leaf inside a document column, which requests cannot search or change yet."""
+
+    table: TableKey
+    column: str
+    path: str
+    entity: str
+
+    def describe(self) -> str:
+        return f"{self.table[0]}.{self.table[1]}.{self.column} path {self.path} ({self.entity})"
 
 
 @dataclass(frozen=True)
@@ -45,18 +59,32 @@ class Catalog:
     meanings: dict[TableKey, dict[str, ColumnMeaning]]
     edges: list[Edge]
     owned: set[TableKey] = field(default_factory=set)
+    nested: list[NestedPath] = field(default_factory=list)  # PI inside documents, with a category
 
     @classmethod
     def from_inventory(cls, document: Mapping[str, object], estate: Estate) -> Catalog:
         meanings: dict[TableKey, dict[str, ColumnMeaning]] = {}
+        paths: dict[tuple[TableKey, str], list[tuple[str, ColumnMeaning]]] = {}
         for record in document["columns"]:  # type: ignore[attr-defined]
             key = (str(record["store"]), str(record["table"]))
-            meanings.setdefault(key, {})[str(record["column"])] = ColumnMeaning(
+            meaning = ColumnMeaning(
                 record.get("category"), record.get("entity"), record.get("sensitive_kind")
             )
+            if record.get("path"):
+                paths.setdefault((key, str(record["column"])), []).append((str(record["path"]), meaning))
+            else:
+                meanings.setdefault(key, {})[str(record["column"])] = meaning
+        for (key, column), leaves in paths.items():
+            meanings.setdefault(key, {})[column] = _document_meaning([m for _, m in leaves])
         links = [Link.parse(str(x["link"])) for x in document.get("links", [])]  # type: ignore[attr-defined]
         links += [x for x in estate.links if all(str(x) != str(y) for y in links)]
-        catalog = cls(meanings, [_edge(link) for link in links])
+        nested = [
+            NestedPath(key, column, path, str(m.entity))
+            for (key, column), leaves in paths.items()
+            for path, m in leaves
+            if m.category and m.entity
+        ]
+        catalog = cls(meanings, [_edge(link) for link in links], nested=nested)
         catalog.owned = catalog._owned_tables()
         return catalog
 
@@ -73,6 +101,10 @@ class Catalog:
             if meaning.entity in wanted and meaning.category
         ]
 
+    def not_searched(self) -> list[str]:
+        """Identifiers inside documents: a request cannot look for the consumer there yet."""
+        return [p.describe() for p in self.nested if p.entity in IDENTIFYING]
+
     def free_text_columns(self) -> list[tuple[TableKey, str]]:
         return [
             (t, c) for t, cols in self.meanings.items() for c, m in cols.items() if m.entity == "FREE_TEXT"
@@ -82,7 +114,7 @@ class Catalog:
         owned = {
             table
             for table, columns in self.meanings.items()
-            if any(m.entity in IDENTIFYING and m.category for m in columns.values())
+            if any((m.entity in IDENTIFYING and m.category) or m.held & IDENTIFYING for m in columns.values())
         }
         changed = True
         while changed:
@@ -92,6 +124,18 @@ class Catalog:
                     owned.add(edge.source)
                     changed = True
         return owned
+
+
+def _document_meaning(leaves: list[ColumnMeaning]) -> ColumnMeaning:
+    """A document column as a whole: PI when a path is, sensitive when a path is (withheld whole)."""
+    found = [m for m in leaves if m.category]
+    kinds = [m.sensitive_kind for m in found if m.sensitive_kind]
+    return ColumnMeaning(
+        found[0].category if found else None,
+        DOCUMENT,
+        kinds[0] if kinds else None,
+        frozenset(str(m.entity) for m in found if m.entity),
+    )
 
 
 def _edge(link: Link) -> Edge:

@@ -60,6 +60,7 @@ def manifest_of(
             "last_updated": str(notice.last_updated),
         },
         "rights": _rights(notice),
+        "not_searched": list(request.not_searched),
         "files": {},  # filled in once every other file is written
     }
 

@@ -23,6 +23,7 @@ class ColumnMeaning:
     category: str | None
     entity: str | None
     sensitive_kind: str | None = None
+    held: frozenset[str] = frozenset()  # a document column: the entities of its paths (not searched yet)
 
 
 @dataclass
@@ -56,3 +57,4 @@ class AccessRequest:
     received: dt.datetime
     period: Period
     tables: list[TableRecords] = field(default_factory=list)
+    not_searched: list[str] = field(default_factory=list)  # identifier paths inside documents
