@@ -102,7 +102,10 @@ class Ledger:
             return _case(row, _events(conn, [request_id]).get(request_id, []))
 
     def cases(self, where: Any = None) -> list[Case]:
-        query = sa.select(requests).order_by(requests.c.received, requests.c.id)
+        first_event = (
+            sa.select(sa.func.min(events.c.id)).where(events.c.request_id == requests.c.id).scalar_subquery()
+        )
+        query = sa.select(requests).order_by(requests.c.received, first_event)
         if where is not None:
             query = query.where(where)
         with self.engine.connect() as conn:
