@@ -25,7 +25,7 @@ Verb = Callable[[Desk, argparse.Namespace], int]
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     request = commands.add_parser("request", help="consumers' requests as cases (ledger, deadlines, answers)")
     verbs = request.add_subparsers(required=True, metavar="VERB")
-    new = _verb(verbs, "new", "record a request received", _new)
+    new = _verb(verbs, "new", "record a request received", _new, _parse_new)
     new.add_argument("--type", required=True, choices=TYPES)
     add_identity_options(new)
     new.add_argument("--channel", default="web", choices=CHANNELS)
@@ -33,7 +33,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     new.add_argument("--received", type=_date, default=None, help="YYYY-MM-DD (default: today there)")
     new.add_argument("--note", default=None)
     new.add_argument("--set", dest="assignments", action="append", default=[], metavar="FIELD=VALUE")
-    check = _verb(verbs, "verify", "match the requester's data points against what is held", _verify)
+    check = _verb(
+        verbs, "verify", "match the requester's data points against what is held", _verify, _parse_verify
+    )
     check.add_argument("id")
     check.add_argument(
         "--point", action="append", default=[], metavar="KIND=VALUE", help=", ".join(POINT_KINDS)
@@ -66,15 +68,24 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _verb(
-    verbs: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str, verb: Verb
+    verbs: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help: str,
+    verb: Verb,
+    check: Callable[[argparse.Namespace], None] | None = None,
 ) -> argparse.ArgumentParser:
     parser = verbs.add_parser(name, help=help)
     parser.add_argument("--estate", required=True, type=Path, help="estate file (YAML)")
-    parser.set_defaults(command=lambda args: _with_desk(verb, args))
+    parser.set_defaults(command=lambda args: _with_desk(verb, args, check))
     return parser
 
 
-def _with_desk(verb: Verb, args: argparse.Namespace) -> int:
+def _with_desk(
+    verb: Verb, args: argparse.Namespace, check: Callable[[argparse.Namespace], None] | None
+) -> int:
+    """Bad input is refused before the ledger is opened: nothing is written."""
+    if check is not None:
+        check(args)
     desk = open_desk(args.estate)
     try:
         return verb(desk, args)
@@ -89,21 +100,37 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from None
 
 
+def _parse_new(args: argparse.Namespace) -> None:
+    args.identity = identity_of(args)
+    args.parsed_assignments = parse_assignments(args.assignments) if args.assignments else None
+    lifecycle.check_request(args.type, args.channel, args.parsed_assignments)
+
+
 def _new(desk: Desk, args: argparse.Namespace) -> int:
-    assignments = parse_assignments(args.assignments) if args.assignments else None
     case = lifecycle.new_request(
-        desk, args.type, identity_of(args), args.channel, args.agent, args.received, args.note, assignments
+        desk,
+        args.type,
+        args.identity,
+        args.channel,
+        args.agent,
+        args.received,
+        args.note,
+        args.parsed_assignments,
     )
     console.out.print(f"request ID: {case.id}")
     console.out.print(f"status: {case.status}; confirm by {case.confirm_by or '-'}; due {case.due}")
     return 0
 
 
+def _parse_verify(args: argparse.Namespace) -> None:
+    args.points = parse_points(args.point)
+
+
 def _verify(desk: Desk, args: argparse.Namespace) -> int:
     case = verify(
         desk,
         desk.ledger.get(args.id),
-        parse_points(args.point),
+        args.points,
         args.identity_confirmed,
         args.signed_declaration,
     )

@@ -32,12 +32,7 @@ def new_request(
     assignments: Mapping[str, str] | None = None,
     by: str = "cli",
 ) -> Case:
-    if request_type not in TYPES:
-        raise InputError(f"--type {request_type}: expected one of {', '.join(TYPES)}")
-    if channel not in CHANNELS:
-        raise InputError(f"--channel {channel}: expected one of {', '.join(CHANNELS)}")
-    if (request_type == "correct") != bool(assignments):
-        raise InputError("--set FIELD=VALUE is required for a correct request, and only for one")
+    check_request(request_type, channel, assignments)
     today = desk.today()
     received = received or today
     if received > today:
@@ -65,6 +60,15 @@ def new_request(
     desk.outbox.send(case, "receipt", *notices.receipt(case))
     desk.ledger.save(case, by, "receipt confirmed to the consumer")
     return case
+
+
+def check_request(request_type: str, channel: str, assignments: Mapping[str, str] | None) -> None:
+    if request_type not in TYPES:
+        raise InputError(f"--type {request_type}: expected one of {', '.join(TYPES)}")
+    if channel not in CHANNELS:
+        raise InputError(f"--channel {channel}: expected one of {', '.join(CHANNELS)}")
+    if (request_type == "correct") != bool(assignments):
+        raise InputError("--set FIELD=VALUE is required for a correct request, and only for one")
 
 
 def _earlier_know_requests(desk: Desk, case: Case) -> int:
