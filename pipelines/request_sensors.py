@@ -118,7 +118,10 @@ def no_overdue_requests(estate: EstateResource) -> dg.AssetCheckResult:
 
 request_metrics_refresh = dg.define_asset_job("request_metrics_refresh", selection=[request_metrics])
 daily_request_metrics = dg.ScheduleDefinition(
-    job=request_metrics_refresh, cron_schedule="0 6 * * *", execution_timezone="America/Los_Angeles"
+    name="daily_request_metrics",
+    job=request_metrics_refresh,
+    cron_schedule="0 6 * * *",
+    execution_timezone="America/Los_Angeles",
 )
 
 defs = dg.Definitions(
