@@ -87,13 +87,12 @@ class Case:
         return self.status == "received" and not self.needs_verification
 
     def view(self) -> dict[str, Any]:
-        """What `ccpa request show` prints: never the identity itself."""
+        """What `ccpa request show` prints (PRODUCT.md's fields exactly; an agent is named in the events)."""
         return {
             "id": self.id,
             "type": self.type,
             "status": self.status,
             "channel": self.channel,
-            "agent": self.agent,
             "received": self.received.isoformat(),
             "confirm_by": self.confirm_by.isoformat() if self.confirm_by else None,
             "due": self.due.isoformat(),

@@ -35,6 +35,11 @@ class Customer:
 def estate_file(estate: DemoEstate, tmp_path: Path) -> Path:
     root = tmp_path / "estate"
     shutil.copytree(estate.root, root)
+    return with_preferences(root)
+
+
+def with_preferences(root: Path) -> Path:
+    """Add the CRM's preference columns and declare them in the estate file."""
     with sqlite3.connect(root / "crm.db") as crm:
         crm.execute("ALTER TABLE contacts ADD COLUMN do_not_sell INTEGER NOT NULL DEFAULT 0")
         crm.execute("ALTER TABLE contacts ADD COLUMN limit_sensitive INTEGER NOT NULL DEFAULT 0")

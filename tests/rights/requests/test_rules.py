@@ -232,3 +232,49 @@ def test_an_unreachable_ledger_is_one_line(estate_file: Path, capsys: pytest.Cap
         err.startswith("ccpa: error: ledger postgresql+psycopg://nobody@127.0.0.1:1/none")
         and len(err.splitlines()) == 1
     )
+
+
+def test_an_agent_and_the_list_of_requests_due_soon(
+    estate_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    today = dt.datetime.now(ZoneInfo("America/Los_Angeles")).date()
+    person, estate = customer(estate_file), str(estate_file)
+    soon = new(
+        capsys,
+        estate_file,
+        "--type",
+        "delete",
+        "--email",
+        person.email,
+        "--channel",
+        "mail",
+        "--agent",
+        "Consumer Rights LLC",
+        "--received",
+        str(today - dt.timedelta(days=40)),
+    )
+    later = new(capsys, estate_file, "--type", "delete", "--email", person.email)
+    shown = show(capsys, estate_file, soon)
+    assert list(shown) == [
+        "id",
+        "type",
+        "status",
+        "channel",
+        "received",
+        "confirm_by",
+        "due",
+        "extended",
+        "verification",
+        "answer",
+        "outcome",
+        "denial_basis",
+        "package",
+        "events",
+    ]
+    assert shown["channel"] == "mail"
+    assert shown["events"][0]["what"] == "received by mail through authorized agent Consumer Rights LLC"  # type: ignore[index]
+    listed = json.loads(ccpa(capsys, "list", "--estate", estate, "--due-within", "10", "--format", "json"))
+    assert [(r["id"], r["days_left"]) for r in listed] == [(soon, 5)]
+    everything = [r["id"] for r in json.loads(ccpa(capsys, "list", "--estate", estate, "--format", "json"))]
+    assert everything == [soon, later]
+    assert soon in ccpa(capsys, "list", "--estate", estate, "--open")

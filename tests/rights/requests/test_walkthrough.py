@@ -12,14 +12,25 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.rights.requests.conftest import ccpa, customer, new
+from pipelines.cli import main
+from tests.rights.requests.conftest import ccpa, customer, new, with_preferences
+
+
+@pytest.fixture
+def demo_estate(tmp_path: Path) -> Path:
+    """Built and scanned as a user does: `ccpa demo-estate --out DIR`, `ccpa scan`."""
+    root = tmp_path / "demo"
+    assert main(["demo-estate", "--out", str(root), "--consumers", "120", "--days", "2"]) == 0
+    assert main(["scan", "--estate", str(root / "estate.yaml"), "--out", str(root / "reports")]) == 0
+    return with_preferences(root)
 
 
 def show(capsys: pytest.CaptureFixture[str], estate_file: Path, request_id: str) -> dict[str, object]:
     return dict(json.loads(ccpa(capsys, "show", "--estate", str(estate_file), request_id)))
 
 
-def test_the_walk_through(estate_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_walk_through(demo_estate: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    estate_file = demo_estate
     person, other = customer(estate_file, 0), customer(estate_file, 1)
     estate = str(estate_file)
     know = ["--type", "know", "--email", person.email, "--received", "2026-11-02"]
