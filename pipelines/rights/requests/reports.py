@@ -47,7 +47,7 @@ def metrics_of(year: int, cases: Sequence[Case]) -> dict[str, Any]:
             "received": len(of_type),
             **{outcome: sum(1 for c in of_type if c.outcome == outcome) for outcome in COUNTED},
             "median_days": statistics.median(days) if days else None,
-            "mean_days": round(statistics.mean(days), 1) if days else None,
+            "mean_days": round(float(statistics.mean(days)), 1) if days else None,
         }
     return {"year": year, "types": types}
 
