@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -126,11 +127,62 @@ class Link(_Strict):
         return f"{self.source} {'->' if self.kind == 'reference' else '='} {self.target}"
 
 
+class SmtpConfig(_Strict):
+    """The relay that sends notices to consumers (`smtp:`); without it they wait in the outbox."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    host: str
+    port: int = Field(default=25, ge=1, le=65535)
+    sender: str = Field(alias="from")
+    username: str | None = None
+    password_env: str | None = None  # the environment variable holding the password
+
+
+class Preferences(_Strict):
+    """Columns set for a consumer who opts out of sale/sharing, or limits the use of sensitive PI."""
+
+    opt_out: list[ColumnRef] = Field(default_factory=list)
+    limit: list[ColumnRef] = Field(default_factory=list)
+
+    @field_validator("opt_out", "limit", mode="before")
+    @classmethod
+    def _columns(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [_column_ref(v) if isinstance(v, str) else v for v in value]
+        return value
+
+
+def _column_ref(text: str) -> ColumnRef:
+    if not re.fullmatch(_COLUMN_REF, text.strip()):
+        raise ValueError(f"{text!r}: expected store.table.column")
+    return ColumnRef.parse(text)
+
+
 class Estate(_Strict):
     stores: dict[str, StoreConfig]
     links: list[Link] = Field(default_factory=list)
     identity: dict[IdentityKind, list[str]] = Field(default_factory=dict)
+    ledger: str | None = None  # SQLAlchemy URL of the request ledger (default: requests.db beside)
+    timezone: str = "America/Los_Angeles"
+    smtp: SmtpConfig | None = None
+    preferences: Preferences = Field(default_factory=Preferences)
     path: Path = Path("estate.yaml")  # where it was read from (set by load_estate)
+
+    @field_validator("ledger")
+    @classmethod
+    def _ledger(cls, value: str | None) -> str | None:
+        if value is not None:
+            SqlStoreConfig._url(value)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (expected e.g. America/Los_Angeles)") from None
+        return value
 
     @field_validator("links", mode="before")
     @classmethod
@@ -163,6 +215,9 @@ class Estate(_Strict):
             for ref in (link.source, link.target):
                 if ref.store not in self.stores:
                     raise ValueError(f"link '{link}' names unknown store {ref.store!r}")
+        for ref in (*self.preferences.opt_out, *self.preferences.limit):
+            if ref.store not in self.stores:
+                raise ValueError(f"preferences: {ref} names unknown store {ref.store!r}")
         return self
 
 

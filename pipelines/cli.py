@@ -12,7 +12,7 @@ from pathlib import Path
 from connectors import Estate, EstateError, StoreError, load_estate
 from mappings import MappingError
 from pipelines import console
-from pipelines.commands import access, coverage, delete, scan
+from pipelines.commands import access, coverage, delete, request, scan
 from pipelines.errors import InputError
 from pipelines.estate_overview import overview
 from pipelines.output import OutputError, staged_folder
@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     access.add_parser(commands)
     delete.add_parser(commands)
     delete.add_correct_parser(commands)
+    request.add_parser(commands)
     return parser
 
 

@@ -19,6 +19,14 @@ from pipelines.defs.checks import inventory_is_fresh, no_undisclosed_category, n
 from pipelines.defs.io_managers import TABLES, ParquetTables
 from pipelines.defs.jobs import daily_inventory_refresh, inventory_refresh
 from pipelines.defs.request_jobs import access_request, delete_request
+from pipelines.defs.requests import (
+    answer_request,
+    daily_request_metrics,
+    no_overdue_requests,
+    ready_requests,
+    request_metrics,
+    request_metrics_refresh,
+)
 from pipelines.defs.resources import EstateResource
 
 ESTATE_VARIABLE = "CCPA_ESTATE"
@@ -27,28 +35,33 @@ DEFAULT_ESTATE = "demo/estate.yaml"
 ASSETS: list[dg.AssetsDefinition] = [
     inventory,
     coverage_report,
+    request_metrics,
 ]
 CHECKS: list[dg.AssetChecksDefinition] = [
     no_undisclosed_category,
     no_unreviewed_sensitive_pi,
     inventory_is_fresh,
+    no_overdue_requests,
 ]
 JOBS: list[dg.JobDefinition | UnresolvedAssetJobDefinition] = [
     inventory_refresh,
     access_request,
     delete_request,
+    answer_request,
+    request_metrics_refresh,
 ]
-SENSORS: list[dg.SensorDefinition] = []
+SENSORS: list[dg.SensorDefinition] = [ready_requests]
 
 
 def build_definitions(estate_file: str | Path) -> dg.Definitions:
     """Everything the code location serves, for the estate in `estate_file` (raises EstateError)."""
-    stores = dg.StaticPartitionsDefinition(list(load_estate(estate_file).stores))
+    estate = load_estate(estate_file)
+    stores = dg.StaticPartitionsDefinition(list(estate.stores))
     return dg.Definitions(
         assets=[store_inventory_asset(stores), *ASSETS],
         asset_checks=CHECKS,
         jobs=JOBS,
-        schedules=[daily_inventory_refresh(stores)],
+        schedules=[daily_inventory_refresh(stores), daily_request_metrics(estate.timezone)],
         sensors=SENSORS,
         resources={"estate": EstateResource(estate=str(estate_file)), TABLES: ParquetTables()},
     )

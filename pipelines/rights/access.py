@@ -7,6 +7,7 @@ period, write the package, log the request (with a hash of the identity, never t
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,12 +16,13 @@ from pathlib import Path
 from connectors import Estate, Store, load_estate, open_store
 from mappings import load_categories, load_notice
 from pipelines.errors import InputError
+from pipelines.output import staged_files
 from pipelines.rights.graph import Catalog
 from pipelines.rights.ledger import log_request
 from pipelines.rights.lookback import event_time, request_period, within
 from pipelines.rights.mentions import consumer_identifiers, find_mentions
 from pipelines.rights.model import AccessRequest, Identity, Period, TableRecords
-from pipelines.rights.package import facts_of, write_package
+from pipelines.rights.package import categories_of, facts_of, write_package
 from pipelines.rights.sources import load_catalog
 from pipelines.rights.traversal import Traversal
 
@@ -48,20 +50,57 @@ def answer_access(
     estate = load_estate(estate_file)
     catalog = load_catalog(estate, inventory, out)
     period = request_period(today or dt.date.today(), lookback_days, all_time)
-    found = find_records(estate, catalog, identities)
     notice, categories = load_notice(), load_categories()
     meanings = {f"{s}.{t}": columns for (s, t), columns in catalog.meanings.items()}
     facts = facts_of(estate)
     answers = []
-    for identity, records in zip(identities, found, strict=True):
-        request = AccessRequest(_request_id(), identity, dt.datetime.now(dt.UTC), period)
-        request.tables = [within(r, period) for r in records]
-        request.not_searched = catalog.not_searched()
+    for request in _requests(estate, catalog, identities, period):
         package = write_package(request, meanings, facts, notice, categories, out, passphrase)
         counts = {r.key: r.rows.num_rows for r in request.tables}
         log_request(out, request, "access", outcome="complied", detail={"rows": sum(counts.values())})
         answers.append(AccessAnswer(request.request_id, package, period, counts, tuple(request.not_searched)))
     return answers
+
+
+def answer_categories(
+    estate_file: Path,
+    identity: Identity,
+    out: Path,
+    reason: str,
+    inventory: Path | None = None,
+    today: dt.date | None = None,
+) -> Path:
+    """A request to know answered with the categories only: `out/categories-<id>.json`, and why."""
+    estate = load_estate(estate_file)
+    catalog = load_catalog(estate, inventory, out)
+    period = request_period(today or dt.date.today(), None, False)
+    meanings = {f"{s}.{t}": columns for (s, t), columns in catalog.meanings.items()}
+    (request,) = _requests(estate, catalog, [identity], period)
+    document = {
+        "request_id": request.request_id,
+        "answer": "categories_only",
+        "reason": reason,
+        "period": {"start": str(period.start) if period.start else None, "end": str(period.end)},
+        "categories": categories_of(request, meanings, facts_of(estate), load_notice(), load_categories()),
+    }
+    name = f"categories-{request.request_id}.json"
+    with staged_files(out) as stage:
+        stage.path(name).write_text(json.dumps(document, indent=1), encoding="utf-8")
+    log_request(out, request, "know-categories", outcome="complied")
+    return out / name
+
+
+def _requests(
+    estate: Estate, catalog: Catalog, identities: Sequence[Identity], period: Period
+) -> list[AccessRequest]:
+    """One request per identity, holding the records found for it within the period."""
+    requests = []
+    for identity, records in zip(identities, find_records(estate, catalog, identities), strict=True):
+        request = AccessRequest(_request_id(), identity, dt.datetime.now(dt.UTC), period)
+        request.tables = [within(r, period) for r in records]
+        request.not_searched = catalog.not_searched()
+        requests.append(request)
+    return requests
 
 
 def find_records(

@@ -19,10 +19,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import Store, TableInfo, load_estate, open_store
+from connectors.estate import ColumnRef
 from pipelines.errors import InputError
 from pipelines.output import staged_files
 from pipelines.rights.access import find_records
+from pipelines.rights.deletion import identifiers_by_store
 from pipelines.rights.deletion_plan import DeletionPlan, Step, row_key
+from pipelines.rights.deletion_report import write_notices
 from pipelines.rights.graph import Catalog
 from pipelines.rights.identity import identity_hash
 from pipelines.rights.journal import carry_out, close_journal, open_journal, start_journal
@@ -73,6 +76,73 @@ def answer_correction(
     finally:
         for store in stores.values():
             store.close()
+
+
+@dataclass(frozen=True)
+class PreferenceAnswer:
+    request_id: str
+    report: Path
+    changed: dict[str, int]
+    notices: list[dict[str, object]]
+
+
+def answer_preference(
+    estate_file: Path, identity: Identity, purpose: str, columns: Sequence[ColumnRef], out: Path
+) -> PreferenceAnswer:
+    """Opt-out or limit: set the estate's preference columns on the consumer's own rows (the same
+    journal as a correction), then tell the recipients of every store holding the consumer's data."""
+    estate = load_estate(estate_file)
+    catalog = load_catalog(estate, None, out)
+    digest = f"{purpose}-" + identity_hash(identity)
+    stores = {name: open_store(name, config) for name, config in estate.stores.items()}
+    try:
+        (records,) = find_records(estate, catalog, [identity], stores)
+        journal = open_journal(out, digest)
+        if journal is None:
+            plan = _preference_plan(records, stores, columns)
+            request_id = f"{dt.datetime.now(dt.UTC):%Y%m%d}-{uuid.uuid4().hex[:10]}"
+            journal = start_journal(out, digest, request_id, plan, {})
+        carry_out(journal, stores)
+        changed = {f"{s.store}.{s.table}.{c}": s.rows.num_rows for s in journal.steps for c in s.columns}
+        held: dict[str, list[str]] = {}
+        for r in records:
+            if not r.reference and not r.mention_only and r.rows.num_rows:
+                held.setdefault(r.store, []).append(r.table)
+        ids = identifiers_by_store(estate, identity, records, catalog)
+        notices = write_notices(estate, journal.request_id, DeletionPlan(), ids, out, purpose, held)
+        report = _report(journal.request_id, identity, journal.steps, journal.done, out, purpose)
+        close_journal(journal)
+        return PreferenceAnswer(journal.request_id, report, changed, notices)
+    finally:
+        for store in stores.values():
+            store.close()
+
+
+def _preference_plan(
+    records: Sequence[TableRecords], stores: Mapping[str, Store], columns: Sequence[ColumnRef]
+) -> DeletionPlan:
+    tables = {(name, info.name): info for name, store in stores.items() for info in store.tables()}
+    plan = DeletionPlan()
+    for record in records:
+        wanted = [c.column for c in columns if (c.store, c.table) == (record.store, record.table)]
+        if record.reference or record.mention_only or not record.rows.num_rows or not wanted:
+            continue
+        info = tables[(record.store, record.table)]
+        types = {c.name: c.type for c in info.columns}
+        missing = [c for c in wanted if c not in types]
+        if missing:
+            raise InputError(f"preferences: {record.key}.{missing[0]}: no such column")
+        plan.steps.append(_step(record, info, {c: _chosen(types[c]) for c in wanted}))
+    return plan
+
+
+def _chosen(column_type: pa.DataType) -> str:
+    """The value a preference column takes when the consumer chooses: 1, true, or today's date."""
+    if pa.types.is_integer(column_type):
+        return "1"
+    if pa.types.is_temporal(column_type):
+        return dt.date.today().isoformat()
+    return "true"
 
 
 def _plan(
@@ -134,11 +204,16 @@ def _step(record: TableRecords, info: TableInfo, values: Mapping[str, str]) -> S
 
 
 def _report(
-    request_id: str, identity: Identity, steps: Sequence[Step], done: Mapping[str, object], out: Path
+    request_id: str,
+    identity: Identity,
+    steps: Sequence[Step],
+    done: Mapping[str, object],
+    out: Path,
+    kind: str = "correct",
 ) -> Path:
     document = {
         "request_id": request_id,
-        "type": "correct",
+        "type": kind,
         "identity_sha256": identity_hash(identity),
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "tables": [
@@ -153,7 +228,7 @@ def _report(
         ],
         "applied": done,
     }
-    name = f"correction-{request_id}.json"
+    name = f"{'correction' if kind == 'correct' else kind}-{request_id}.json"
     with staged_files(out) as stage:
         stage.path(name).write_text(json.dumps(document, indent=1), encoding="utf-8")
     return out / name

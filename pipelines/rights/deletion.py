@@ -20,7 +20,7 @@ from pipelines.rights.identity import identity_hash
 from pipelines.rights.journal import carry_out, close_journal, open_journal, start_journal
 from pipelines.rights.ledger import log_request
 from pipelines.rights.mentions import consumer_identifiers
-from pipelines.rights.model import AccessRequest, Identity, Period
+from pipelines.rights.model import AccessRequest, Identity, Period, TableRecords
 from pipelines.rights.sources import load_catalog
 from pipelines.rights.suppression import suppress
 from pipelines.rights.verification import Residue, find_residue
@@ -96,11 +96,18 @@ def _plan(
     """The plan, and per store the consumer's identifiers found there (a recipient learns only those)."""
     (records,) = find_records(estate, catalog, [identity], stores)  # all time: deletion has no look-back
     identifiers = consumer_identifiers(identity, records, catalog)
-    by_store = {
+    by_store = identifiers_by_store(estate, identity, records, catalog)
+    return plan_deletion(records, catalog, estate, stores, identifiers), by_store
+
+
+def identifiers_by_store(
+    estate: Estate, identity: Identity, records: list[TableRecords], catalog: Catalog
+) -> dict[str, list[str]]:
+    """Per store, the consumer's identifiers found there: all a recipient of that store learns."""
+    return {
         store: sorted(consumer_identifiers(identity, [r for r in records if r.store == store], catalog))
         for store in estate.stores
     }
-    return plan_deletion(records, catalog, estate, stores, identifiers), by_store
 
 
 def _log(out: Path, request_id: str, identity: Identity, residue: list[Residue]) -> None:

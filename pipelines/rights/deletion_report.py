@@ -17,6 +17,27 @@ from pipelines.rights.verification import Residue
 # 1798.105(c): service providers and contractors, and (CPRA) third parties the data was sold or
 # shared with; the notice also directs its group entities.
 NOTIFIED = ("service_providers", "contractors", "third_parties", "group_entities")
+# What the recipients are asked to do, per kind of request (deletion: 1798.105(c); opt-out of sale or
+# sharing: 1798.120, 1798.135(c)(6); limiting the use of sensitive PI: 1798.121, 1798.135(c)(4)).
+PURPOSES = {
+    "delete": (
+        "Cal. Civ. Code 1798.105(c): a verified consumer request to delete",
+        "request to delete their personal information",
+        "Delete the personal information of this consumer that we made available to you, "
+        "notify your own service providers and contractors, and confirm when done.",
+    ),
+    "opt-out": (
+        "Cal. Civ. Code 1798.120 and 1798.135: a consumer's opt-out of sale and sharing",
+        "request to opt out of the sale and sharing of their personal information",
+        "Do not sell or share this consumer's personal information, and forward this to any party "
+        "you made it available to.",
+    ),
+    "limit": (
+        "Cal. Civ. Code 1798.121 and 1798.135: a consumer's request to limit the use of sensitive PI",
+        "request to limit the use of their sensitive personal information",
+        "Use this consumer's sensitive personal information only as 1798.121(a) permits.",
+    ),
+}
 PAST = {"delete": "deleted", "deidentify": "deidentified", "redact": "redacted", "correct": "corrected"}
 
 
@@ -89,22 +110,30 @@ def write_report(document: dict[str, object], out: Path) -> Path:
 
 
 def write_notices(
-    estate: Estate, request_id: str, plan: DeletionPlan, identifiers: Mapping[str, Sequence[str]], out: Path
+    estate: Estate,
+    request_id: str,
+    plan: DeletionPlan,
+    identifiers: Mapping[str, Sequence[str]],
+    out: Path,
+    purpose: str = "delete",
+    held: Mapping[str, list[str]] | None = None,
 ) -> list[dict[str, object]]:
-    """A deletion notice per recipient of each store the deletion touched (JSON + text)."""
-    touched: dict[str, list[str]] = {}
-    for step in plan.steps:
+    """A notice per recipient of each store the plan touched, or of `held` (store -> tables)
+    when given (JSON + text), for a deletion by default."""
+    touched: dict[str, list[str]] = {store: list(names) for store, names in (held or {}).items()}
+    for step in plan.steps if held is None else ():
         touched.setdefault(step.store, [])
         if step.table not in touched[step.store]:
             touched[step.store].append(step.table)
     notices: list[dict[str, object]] = []
-    folder = f"deletion-{request_id}-notices"
+    folder = f"{'deletion' if purpose == 'delete' else purpose}-{request_id}-notices"
     with staged_files(out) as stage:
         for store, tables in touched.items():
             shared = estate.stores[store].shared_with
             for kind in (k for k in NOTIFIED if k in shared):
                 for name in shared[kind] or [kind.replace("_", " ")]:
-                    notice = _notice(request_id, kind, name, store, tables, identifiers.get(store, []))
+                    ids = identifiers.get(store, [])
+                    notice = _notice(request_id, kind, name, store, tables, ids, purpose)
                     stem = f"{folder}/{_slug(name)}-{store}"
                     stage.path(f"{stem}.json").write_text(json.dumps(notice, indent=1), encoding="utf-8")
                     stage.path(f"{stem}.txt").write_text(_text(notice), encoding="utf-8")
@@ -113,18 +142,19 @@ def write_notices(
 
 
 def _notice(
-    request_id: str, kind: str, name: str, store: str, tables: list[str], ids: Sequence[str]
+    request_id: str, kind: str, name: str, store: str, tables: list[str], ids: Sequence[str], purpose: str
 ) -> dict[str, object]:
+    basis, _, instruction = PURPOSES[purpose]
     return {
         "request_id": request_id,
         "to": name,
         "recipient_kind": kind,
         "date": dt.date.today().isoformat(),
-        "basis": "Cal. Civ. Code 1798.105(c): a verified consumer request to delete",
+        "basis": basis,
+        "purpose": purpose,
         "data": {"store": store, "tables": tables},
         "consumer_identifiers": list(ids),
-        "instruction": "Delete the personal information of this consumer that we made available to you, "
-        "notify your own service providers and contractors, and confirm when done.",
+        "instruction": instruction,
     }
 
 
@@ -133,7 +163,7 @@ def _text(notice: dict[str, object]) -> str:
     assert isinstance(data, dict)
     return (
         f"To: {notice['to']}\nDate: {notice['date']}\nRequest: {notice['request_id']}\n\n"
-        f"We received and verified a consumer's request to delete their personal information "
+        f"We received a consumer's {PURPOSES[str(notice['purpose'])][1]} "
         f"({notice['basis']}). It concerns data from our {data['store']} records "
         f"({', '.join(data['tables'])}). The consumer's identifiers are: "
         f"{', '.join(notice['consumer_identifiers'])}.\n\n{notice['instruction']}\n"  # type: ignore[arg-type]

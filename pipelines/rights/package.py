@@ -87,6 +87,19 @@ def write_package(
     return out / name
 
 
+def categories_of(
+    request: AccessRequest,
+    meanings: dict[str, dict[str, ColumnMeaning]],
+    stores: dict[str, StoreFacts],
+    notice: Notice,
+    categories: CategoryMap,
+) -> dict[str, Any]:
+    """The manifest's categories alone (where held, sources, purposes, recipients): no specific pieces."""
+    tables = _prepare(request, meanings, categories)
+    now = dt.datetime.now(dt.UTC)
+    return dict(manifest_of(request, tables, meanings, stores, notice, categories, now)["categories"])
+
+
 def _prepare(
     request: AccessRequest, meanings: dict[str, dict[str, ColumnMeaning]], categories: CategoryMap
 ) -> list[PackageTable]:

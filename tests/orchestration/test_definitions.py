@@ -90,7 +90,12 @@ def test_the_webserver_serves_assets_checks_job_and_schedule(
     nodes = {n["assetKey"]["path"][-1]: n for n in repository["assetNodes"]}
     assert {"store_inventory", "inventory", "inferred_links", "coverage_report"} <= set(nodes)
     checks = {c["name"] for n in nodes.values() for c in n["assetChecksOrError"].get("checks", [])}
-    assert checks == {"no_undisclosed_category", "no_unreviewed_sensitive_pi", "inventory_is_fresh"}
+    assert checks == {
+        "no_undisclosed_category",
+        "no_unreviewed_sensitive_pi",
+        "inventory_is_fresh",
+        "no_overdue_requests",
+    }
 
 
 def _graphql(port: int, query: str) -> dict:  # type: ignore[type-arg]

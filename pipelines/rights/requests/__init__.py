@@ -1,0 +1,1 @@
+"""Requests as cases: the ledger, the lifecycle, deadlines, verification, answers, notices, reports."""
