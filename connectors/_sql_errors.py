@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-# A value quoted in a database's message ("Duplicate entry 'x@y.com'") is personal data: never shown.
-_QUOTED_VALUE = re.compile(r"""((?:entry|value:?|:)\s*)(['"])(?:(?!\2).)*\2""")
+from connectors.base import one_line
 
 
 def reason(err: BaseException, secret: object = None) -> str:
@@ -13,8 +10,7 @@ def reason(err: BaseException, secret: object = None) -> str:
     cause = getattr(err, "orig", None) or err
     args = cause.args
     message = args[1] if len(args) == 2 and isinstance(args[0], int) else str(cause)  # pymysql: (code, text)
-    lines = str(message).strip().splitlines()
-    text = lines[0].strip() if lines else type(cause).__name__
+    text = str(message)
     if secret:
         text = text.replace(str(secret), "***")
-    return _QUOTED_VALUE.sub(r"\1\2…\2", text)
+    return one_line(text, type(cause).__name__)

@@ -6,6 +6,7 @@ tables and record batches; every method works on whole sets of rows, never one r
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,20 @@ import pyarrow as pa
 
 class StoreError(Exception):
     """A store cannot be reached or read. The message is one line a person can act on."""
+
+
+# A value quoted in a message ("Duplicate entry 'x@y.com'") or an email in it is personal data.
+_QUOTED_VALUE = re.compile(r"""((?:entry|value:?|:)\s*)(['"])(?:(?!\2).)*\2""")
+_EMAIL = re.compile(r"[^\s'\"@]+@[^\s'\"@]+")
+MAX_REASON = 300
+
+
+def one_line(message: str, fallback: str = "error") -> str:
+    """The first line of a message, shortened, with no quoted value or email address in it."""
+    lines = message.strip().splitlines()
+    text = lines[0].strip() if lines else fallback
+    text = _EMAIL.sub("…@…", _QUOTED_VALUE.sub(r"\1\2…\2", text))
+    return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from pipelines import console
+from pipelines.commands.scan import warn_incomplete
 from pipelines.errors import InputError
 from pipelines.rights.access import answer_access, read_identities
 from pipelines.rights.identity import parse_identity
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         console.out.print(
             f"request {answer.request_id}: {rows:,} rows from {tables} tables -> {answer.package}"
         )
-    return 0
+    return 1 if answers and warn_incomplete(list(answers[0].unreadable)) else 0
 
 
 def _identities(args: argparse.Namespace) -> list[Identity]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipelines import console
 from pipelines.commands.access import add_identity_options, identity_of
+from pipelines.commands.scan import warn_incomplete
 from pipelines.rights.correction import answer_correction, parse_assignments
 from pipelines.rights.deletion import answer_deletion
 
@@ -29,10 +30,13 @@ def run(args: argparse.Namespace) -> int:
     with console.steps("deletion") as bar:
         console.step_reporter(bar)("planning" if args.dry_run else "deleting", 0)
         answer = answer_deletion(args.estate, identity, args.out, args.inventory, args.dry_run)
+    incomplete = warn_incomplete(list(answer.unreadable))
     if answer.dry_run:
         console.out.print(f"plan {answer.request_id} (nothing changed) -> {answer.report}")
-        return 0
+        return 1 if incomplete else 0
     state = "zero residue" if answer.verified else f"RESIDUE in {len(answer.residue)} column(s)"
+    if answer.verified and incomplete:
+        state = "no residue in the tables read"
     resumed = " (resumed an interrupted run)" if answer.resumed else ""
     console.out.print(f"deletion {answer.request_id}{resumed}: {state} -> {answer.report}")
     for residue in answer.residue:
@@ -40,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         console.out.print(
             f"  {verb}: {residue.store}.{residue.table}.{residue.column} ({residue.rows} rows, {residue.why})"
         )
-    return 0 if answer.verified else 1
+    return 0 if answer.verified and not incomplete else 1
 
 
 def add_correct_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from connectors import Estate, Store, load_estate, open_store
+from connectors import Estate, Store, load_estate, open_stores
 from mappings import load_categories, load_notice
 from pipelines.errors import InputError
 from pipelines.rights.graph import Catalog
@@ -31,6 +31,7 @@ class AccessAnswer:
     package: Path
     period: Period
     counts: dict[str, int]
+    unreadable: tuple[str, ...] = ()  # tables the inventory could not read: the package may miss rows
 
 
 def answer_access(
@@ -58,7 +59,7 @@ def answer_access(
         package = write_package(request, meanings, facts, notice, categories, out, passphrase)
         counts = {r.key: r.rows.num_rows for r in request.tables}
         log_request(out, request, "access", outcome="complied", detail={"rows": sum(counts.values())})
-        answers.append(AccessAnswer(request.request_id, package, period, counts))
+        answers.append(AccessAnswer(request.request_id, package, period, counts, tuple(catalog.unreadable)))
     return answers
 
 
@@ -73,7 +74,7 @@ def find_records(
     `stores`: already open stores to use (left open); by default they are opened and closed here.
     """
     if stores is None:
-        opened = {name: open_store(name, config) for name, config in estate.stores.items()}
+        opened = open_stores(estate)
         try:
             return find_records(estate, catalog, identities, opened)
         finally:

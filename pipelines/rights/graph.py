@@ -45,18 +45,24 @@ class Catalog:
     meanings: dict[TableKey, dict[str, ColumnMeaning]]
     edges: list[Edge]
     owned: set[TableKey] = field(default_factory=set)
+    unreadable: list[str] = field(default_factory=list)  # "store.table" the inventory could not read
+    views: set[TableKey] = field(default_factory=set)  # read-only: never written by a request
 
     @classmethod
     def from_inventory(cls, document: Mapping[str, object], estate: Estate) -> Catalog:
         meanings: dict[TableKey, dict[str, ColumnMeaning]] = {}
+        views: set[TableKey] = set()
         for record in document["columns"]:  # type: ignore[attr-defined]
             key = (str(record["store"]), str(record["table"]))
+            if record.get("kind") == "view":
+                views.add(key)
             meanings.setdefault(key, {})[str(record["column"])] = ColumnMeaning(
                 record.get("category"), record.get("entity"), record.get("sensitive_kind")
             )
         links = [Link.parse(str(x["link"])) for x in document.get("links", [])]  # type: ignore[attr-defined]
         links += [x for x in estate.links if all(str(x) != str(y) for y in links)]
-        catalog = cls(meanings, [_edge(link) for link in links])
+        catalog = cls(meanings, [_edge(link) for link in links], views=views)
+        catalog.unreadable = [str(t) for t in document.get("unreadable", [])]  # type: ignore[attr-defined]
         catalog.owned = catalog._owned_tables()
         return catalog
 
