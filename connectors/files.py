@@ -252,5 +252,5 @@ class FileStore(Store):
 
 
 def _why(err: StoreError) -> str:
-    """The reason of a `_reading` error, without the store and table it names."""
-    return str(err).split(": ", 1)[-1]
+    """The reason of a `_reading` error, without the store, table and paths Arrow's message names."""
+    return str(err).split(": ", 1)[-1].rsplit("': ", 1)[-1]
