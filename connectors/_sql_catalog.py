@@ -6,7 +6,7 @@ import dataclasses
 import re
 import warnings
 from collections.abc import Mapping, Sequence
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from fnmatch import fnmatchcase
 from functools import cached_property
 from typing import Any
@@ -113,7 +113,7 @@ def _counted(conn: Connection, table: SqlTable) -> SqlTable:
     if table.info.kind == "view":  # counting a view runs its query: sampling reads a few rows instead
         return table
     try:
-        with conn.begin_nested() if conn.dialect.name == "postgresql" else nullcontext():
+        with _guarded(conn):
             rows = row_estimate(conn, table)
     except sa.exc.DBAPIError as err:
         return dataclasses.replace(table, info=dataclasses.replace(table.info, unreadable=reason(err)))
@@ -135,14 +135,15 @@ def _schema_tables(
     names = [t for t in (*found.tables, *found.views) if _wanted(qualified(schema, t, default), config)]
     if not names:
         return []
-    with warnings.catch_warnings():  # a type SQLAlchemy does not know is read as text
-        warnings.filterwarnings("ignore", "Did not recognize type", sa.exc.SAWarning)
-        columns = inspector.get_multi_columns(schema=arg, filter_names=names, kind=ObjectKind.ANY)
+    columns, broken = _columns(conn, inspector, arg, names)
     keys = inspector.get_multi_pk_constraint(schema=arg, filter_names=names)
     references = inspector.get_multi_foreign_keys(schema=arg, filter_names=names)
     without_rowid = _without_rowid(conn, schema)
     tables = []
-    for name in names:
+    for name, why in broken.items():
+        info = TableInfo(qualified(schema, name, default), (), kind="view" if name in views else "table")
+        tables.append(SqlTable(store, dataclasses.replace(info, unreadable=why), schema, name, {}))
+    for name in (n for n in names if n not in broken):
         info = _table_info(
             qualified(schema, name, default),
             columns[(arg, name)],
@@ -162,6 +163,34 @@ def _schema_tables(
         has_rowid = conn.dialect.name == "sqlite" and name not in without_rowid and name not in views
         tables.append(SqlTable(store, info, schema, name, sql_types, has_rowid))
     return tables
+
+
+def _columns(
+    conn: Connection, inspector: Inspector, arg: str | None, names: list[str]
+) -> tuple[dict[tuple[str | None, str], list[ReflectedColumn]], dict[str, str]]:
+    """The columns of each relation, and why those that cannot be reflected (a broken view) cannot."""
+    with warnings.catch_warnings():  # a type SQLAlchemy does not know is read as text
+        warnings.filterwarnings("ignore", "Did not recognize type", sa.exc.SAWarning)
+        try:
+            with _guarded(conn):
+                return dict(
+                    inspector.get_multi_columns(schema=arg, filter_names=names, kind=ObjectKind.ANY)
+                ), {}
+        except sa.exc.DBAPIError:
+            pass
+        columns, broken = {}, {}
+        for name in names:  # one by one, to keep the others
+            try:
+                with _guarded(conn):
+                    columns[(arg, name)] = inspector.get_columns(name, schema=arg)
+            except sa.exc.DBAPIError as err:
+                broken[name] = reason(err)
+        return columns, broken
+
+
+def _guarded(conn: Connection) -> AbstractContextManager[object]:
+    """A savepoint on PostgreSQL, where a failed statement would abort the whole transaction."""
+    return conn.begin_nested() if conn.dialect.name == "postgresql" else nullcontext()
 
 
 def _table_info(
