@@ -12,7 +12,9 @@ import pytest
 
 from pipelines.cli import main
 
-CUSTOMERS = pa.table({"customer_id": [1, 2, 3], "email": ["ann@example.com", "bo@example.org", "cy@example.net"]})
+CUSTOMERS = pa.table(
+    {"customer_id": [1, 2, 3], "email": ["ann@example.com", "bo@example.org", "cy@example.net"]}
+)
 
 
 def _parquet_folder(root: Path) -> Path:
@@ -74,7 +76,11 @@ def test_scan_lists_skipped_files_and_reads_every_table(
     assert set(skipped) == set(EXPECTED) | CORRUPT
     assert all("parquet" in skipped[k].lower() or "magic" in skipped[k].lower() for k in CORRUPT)
     tables = {(t["store"], t["table"]): t["status"] for t in document["tables"]}
-    assert tables == {("exports", "customers"): "ok", ("exports", "sessions"): "ok", ("csv", "contacts"): "ok"}
+    assert tables == {
+        ("exports", "customers"): "ok",
+        ("exports", "sessions"): "ok",
+        ("csv", "contacts"): "ok",
+    }
     emails = {(c["store"], c["table"]) for c in document["columns"] if c["entity"] == "EMAIL_ADDRESS"}
     assert emails == {("exports", "customers"), ("csv", "contacts")}
     assert document["unreadable"] == []
@@ -92,5 +98,7 @@ def test_stores_lists_skipped_files_with_the_reason(
     assert main(["stores", "--estate", str(_estate(tmp_path))]) == 0
     printed = capsys.readouterr().out
     for (store, path), reason in EXPECTED.items():
-        assert any(path in line and f"skipped: {reason}" in line and store in line for line in printed.splitlines())
+        assert any(
+            path in line and f"skipped: {reason}" in line and store in line for line in printed.splitlines()
+        )
     assert any("broken.parquet" in line and "skipped:" in line for line in printed.splitlines())

@@ -56,7 +56,8 @@ def test_scan_writes_the_rest_and_exits_1_naming_the_unreadable_tables(
 def test_a_complete_inventory_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     estate = _estate(tmp_path)
     estate.write_text(
-        "stores:\n  crm:\n    kind: sql\n    url: 'sqlite:///crm.db'\n    exclude: [bad, worse]\n", encoding="utf-8"
+        "stores:\n  crm:\n    kind: sql\n    url: 'sqlite:///crm.db'\n    exclude: [bad, worse]\n",
+        encoding="utf-8",
     )
     assert main(["scan", "--estate", str(estate), "--out", str(tmp_path / "out")]) == 0
     assert "incomplete" not in capsys.readouterr().err
@@ -83,4 +84,6 @@ def test_requests_on_an_incomplete_inventory_do_not_claim_completeness(
     if command[0] == "delete" and "--dry-run" not in command:
         assert "no residue in the tables read" in captured.out
         with sqlite3.connect(tmp_path / "crm.db") as db:
-            assert db.execute("SELECT count(*) FROM customers WHERE email = 'user3@example.com'").fetchone() == (0,)
+            assert db.execute(
+                "SELECT count(*) FROM customers WHERE email = 'user3@example.com'"
+            ).fetchone() == (0,)
