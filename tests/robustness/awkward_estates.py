@@ -29,7 +29,7 @@ def _wide_ddl(quote: str) -> str:
     return f"CREATE TABLE wide (id INTEGER PRIMARY KEY, {columns})"
 
 
-def _fill_common(conn: sa.Connection, quote: str) -> None:
+def fill_common(conn: sa.Connection, quote: str) -> None:
     """Tables every server holds: composite keys, odd names, a 300-column table."""
     q = quote
     conn.execute(sa.text(_wide_ddl(q)))
@@ -61,7 +61,7 @@ def postgresql_estate(url: str) -> Iterator[str]:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         _postgresql_tables(conn)
-        _fill_common(conn, '"')
+        fill_common(conn, '"')
         conn.execute(sa.text(f"CREATE ROLE {role} LOGIN"))
         database = sa.make_url(url).database
         conn.execute(sa.text(f"GRANT CONNECT ON DATABASE {database} TO {role}"))
@@ -123,7 +123,7 @@ def mariadb_estate(url: str, extra: str, secret: str) -> Iterator[str]:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         _mariadb_tables(conn, sa.make_url(extra).database or "", sa.make_url(secret).database or "")
-        _fill_common(conn, "`")
+        fill_common(conn, "`")
         for host in ("%", "localhost"):
             conn.execute(sa.text(f"CREATE USER '{user}'@'{host}'"))
             for granted in (database, sa.make_url(extra).database):

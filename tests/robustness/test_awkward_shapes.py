@@ -23,7 +23,7 @@ from tests.robustness.awkward_estates import (
     ODD_TABLE,
     WIDE,
     WIDE_EMAIL,
-    _fill_common,
+    fill_common,
     mariadb_estate,
     postgresql_estate,
 )
@@ -105,7 +105,7 @@ def sqlite(tmp_path_factory: pytest.TempPathFactory) -> Scanned:
     root = tmp_path_factory.mktemp("sqlite")
     engine = sa.create_engine(f"sqlite:///{root / 'crm.db'}")
     with engine.begin() as conn:
-        _fill_common(conn, '"')
+        fill_common(conn, '"')
         conn.execute(
             sa.text(
                 "CREATE TABLE orders (customer_id INTEGER, line INTEGER, email TEXT,"
