@@ -193,7 +193,7 @@ def _classified(
         """One table never stops the others: any failure reading or classifying it is its reason."""
         name, _, info = job
         if info.unreadable is not None:
-            why = f"cannot read it ({info.unreadable})"
+            why = info.unreadable
         else:
             try:
                 return classify(job)

@@ -84,6 +84,8 @@ def _postgresql_tables(conn: sa.Connection) -> None:
         "CREATE TABLE sales.customers (id serial PRIMARY KEY, email text NOT NULL, token uuid, src_ip inet,"
         " email_domain text GENERATED ALWAYS AS (split_part(email, '@', 2)) STORED)",
         "CREATE VIEW sales.customer_contacts AS SELECT id, email FROM sales.customers",
+        # Fails only when its rows are read (an email is no integer): caught at the table by the scan.
+        "CREATE VIEW sales.bad_cast AS SELECT id, CAST(email AS integer) AS n FROM sales.customers",
         "CREATE MATERIALIZED VIEW customer_emails AS SELECT id, email FROM sales.customers WITH NO DATA",
         "CREATE TABLE events (id bigint, day date, email text, PRIMARY KEY (id, day)) PARTITION BY RANGE (day)",
         "CREATE TABLE events_2026_01 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2026-02-01')",

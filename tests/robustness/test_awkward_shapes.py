@@ -154,11 +154,10 @@ def test_postgresql_reads_every_schema_view_and_partitioned_table(postgresql: Sc
 
 def test_postgresql_lists_what_the_role_cannot_read(postgresql: Scanned) -> None:
     assert postgresql.scan.code == 1
-    assert "inventory incomplete: 2 tables unreadable: pg.locked, pg.secret.payroll" in " ".join(
-        postgresql.scan.err.split()
-    )
+    unreadable = "pg.locked, pg.sales.bad_cast, pg.secret.payroll"
+    assert f"inventory incomplete: 3 tables unreadable: {unreadable}" in " ".join(postgresql.scan.err.split())
     assert "Traceback" not in postgresql.scan.out + postgresql.scan.err
-    assert postgresql.document["unreadable"] == ["pg.locked", "pg.secret.payroll"]
+    assert postgresql.document["unreadable"] == unreadable.split(", ")
     for table, reason in (
         ("locked", "permission denied for table locked"),
         ("secret.payroll", "permission denied for schema secret"),
@@ -167,6 +166,13 @@ def test_postgresql_lists_what_the_role_cannot_read(postgresql: Scanned) -> None
         assert status["status"] == "unreadable" and reason in str(status["reason"]), status
         email = postgresql.column(table, "email")  # its columns are known, not classified
         assert (email["status"], email["category"]) == ("unreadable", None)
+    failed = postgresql.table("sales.bad_cast")  # the catalogue reads it; its rows fail when sampled
+    assert failed["status"] == "unreadable" and "invalid input syntax for type integer" in str(
+        failed["reason"]
+    )
+    assert "@example.com" not in str(failed["reason"])  # the offending value is never shown
+    assert postgresql.column("sales.bad_cast", "n")["status"] == "unreadable"
+    assert "unreadable: permission denied for table locked" in postgresql.stores.out
 
 
 def test_postgresql_stores_lists_views_partitions_and_unreadable_tables(postgresql: Scanned) -> None:
