@@ -110,6 +110,8 @@ def table_names(conn: Connection, config: SqlStoreConfig) -> list[str]:
 
 def _counted(conn: Connection, table: SqlTable) -> SqlTable:
     """The table with its row estimate, or marked unreadable with the database's reason."""
+    if table.info.unreadable:
+        return table
     try:
         with _guarded(conn):
             if conn.dialect.name != "sqlite":  # may the role read it? (reads no row)
