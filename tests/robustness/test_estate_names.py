@@ -40,7 +40,12 @@ CASES = [
         "",
         "stores.crm.include[0]: no table 'custmers' in store 'crm' (did you mean 'customers'?)",
     ),
-    ("    exclude: [invoices*]", "", "stores.crm.exclude[0]: no table 'invoices*' in store 'crm'"),
+    ("    include: ['invoices*']", "", "stores.crm.include[0]: no table 'invoices*' in store 'crm'"),
+    (
+        "    exclude: ['tmp_*', order]",
+        "",
+        "stores.crm.exclude[1]: no table 'order' in store 'crm' (did you mean 'orders'?)",
+    ),
     (
         "    exemptions: [{table: order, exemption: legal_obligation}]",
         "",
@@ -93,7 +98,7 @@ def test_a_name_the_stores_lack_is_an_estate_error(
 def test_names_that_exist_are_accepted(tmp_path: Path) -> None:
     estate = _estate(
         tmp_path,
-        "    include: [cust*, orders]\n    exemptions: [{table: orders, exemption: legal_obligation, columns: [total]}]",
+        "    include: [cust*, orders]\n    exclude: ['tmp_*']\n    exemptions: [{table: orders, exemption: legal_obligation, columns: [total]}]",
         "links: ['crm.orders.customer_id -> crm.customers.id']\nidentity: {imsi: [logs.sessions.imsi]}\n",
     )
     assert main(["scan", "--estate", str(estate), "--out", str(tmp_path / "out")]) == 0
