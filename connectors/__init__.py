@@ -1,6 +1,15 @@
 """Connectors: the estate file, and one Store interface over SQL databases and folders of files."""
 
-from connectors.base import ChangeResult, ColumnInfo, ForeignKey, Store, StoreError, TableChange, TableInfo
+from connectors.base import (
+    ChangeResult,
+    ColumnInfo,
+    ForeignKey,
+    SkippedFile,
+    Store,
+    StoreError,
+    TableChange,
+    TableInfo,
+)
 from connectors.estate import (
     ColumnRef,
     Estate,
@@ -25,6 +34,26 @@ def open_store(name: str, config: StoreConfig) -> Store:
     return FileStore(name, config)
 
 
+def open_stores(estate: Estate) -> dict[str, Store]:
+    """Every store of the estate, opened, with the estate's table and column names checked against them.
+
+    Raises StoreError (a store cannot be reached) or EstateError (a name it does not have); nothing
+    stays open then.
+    """
+    from connectors.estate_names import check_names
+
+    stores: dict[str, Store] = {}
+    try:
+        for name, config in estate.stores.items():
+            stores[name] = open_store(name, config)
+        check_names(estate, stores)
+    except BaseException:
+        for store in stores.values():
+            store.close()
+        raise
+    return stores
+
+
 __all__ = [
     "ChangeResult",
     "ColumnInfo",
@@ -35,6 +64,7 @@ __all__ = [
     "FilesStoreConfig",
     "ForeignKey",
     "Link",
+    "SkippedFile",
     "SqlStoreConfig",
     "Store",
     "StoreConfig",
@@ -43,4 +73,5 @@ __all__ = [
     "TableInfo",
     "load_estate",
     "open_store",
+    "open_stores",
 ]

@@ -4,6 +4,8 @@ Each file directly in the directory is one table, named by the file's stem; each
 one dataset table, named by the directory, partitioned when its folders follow the hive layout
 (`dt=2026-11-01/part-0.parquet`). Hidden entries (a name starting with `.` or `_`: `_SUCCESS`,
 `_metadata`, and the `.<name>.ccpa-tmp-*` files of an interrupted rewrite) are never data.
+Any other file that cannot be a table (empty, a README, a `.bak`, a file of another format than
+the store's `format:`) is listed as skipped, with the reason, and never stops the listing.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.dataset as ds
 import pyarrow.fs as pa_fs
 
-from connectors.base import StoreError
+from connectors.base import SkippedFile, StoreError
 
 FileFormat = Literal["parquet", "csv", "jsonl"]
 EXTENSIONS: dict[str, FileFormat] = {
@@ -30,6 +32,42 @@ EXTENSIONS: dict[str, FileFormat] = {
     ".ndjson": "jsonl",
     ".json": "jsonl",
 }
+# Never a table, whatever the store's `format:` says (any other file is opened to find out).
+NOT_TABLES = frozenset(
+    [
+        ".md",
+        ".rst",
+        ".bak",
+        ".old",
+        ".orig",
+        ".tmp",
+        ".swp",
+        ".crc",
+        ".pdf",
+        ".html",
+        ".htm",
+        ".xml",
+        ".yaml",
+        ".yml",
+        ".toml",
+        ".ini",
+        ".sh",
+        ".py",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".zip",
+        ".tar",
+        ".gz",
+        ".bz2",
+        ".xz",
+        ".7z",
+        ".xlsx",
+        ".xls",
+        ".docx",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -49,8 +87,8 @@ class TableLayout:
     partitioning: tuple[str, ...] = ()
 
     def dataset(self, filesystem: pa_fs.FileSystem) -> ds.FileSystemDataset:
-        # An empty JSON-lines file has no rows and no schema: Arrow cannot open it, so skip it.
-        paths = [f.path for f in self.files if f.size or self.format != "jsonl"]
+        # An empty file has no rows and no schema: Arrow cannot open it (discovery skips them).
+        paths = [f.path for f in self.files if f.size]
         if not paths:
             return ds.dataset([], schema=pa.schema([]), format=dataset_format(self.format))
         return ds.dataset(
@@ -77,62 +115,84 @@ def dataset_format(fmt: FileFormat) -> ds.FileFormat:
     return ds.JsonFileFormat()
 
 
-def discover(root: Path, configured: FileFormat | None, filesystem: pa_fs.FileSystem) -> list[TableLayout]:
-    """Every table under `root`, sorted by name; files of an unknown format are left out."""
+@dataclass(frozen=True)
+class Listing:
+    """A store's folder as tables, and the files left out of them with the reason."""
+
+    tables: list[TableLayout]
+    skipped: list[SkippedFile]
+
+
+Entry = tuple[PurePosixPath, pa_fs.FileInfo]
+
+
+def discover(root: Path, configured: FileFormat | None, filesystem: pa_fs.FileSystem) -> Listing:
+    """Every table under `root`, sorted by name; every other visible file is listed as skipped."""
     try:
         infos = filesystem.get_file_info(pa_fs.FileSelector(str(root), recursive=True))
     except (OSError, pa.ArrowException) as err:
         raise StoreError(f"cannot list directory {root}: {err}") from None
-    top_files: list[tuple[PurePosixPath, pa_fs.FileInfo]] = []
-    folders: dict[str, list[tuple[PurePosixPath, pa_fs.FileInfo]]] = defaultdict(list)
+    skipped: list[SkippedFile] = []
+    top_files: list[tuple[PurePosixPath, pa_fs.FileInfo, FileFormat]] = []
+    folders: dict[str, list[tuple[PurePosixPath, pa_fs.FileInfo, FileFormat]]] = defaultdict(list)
     for info in infos:
         relative = PurePosixPath(Path(info.path).relative_to(root).as_posix())
         if info.type != pa_fs.FileType.File or any(p[0] in "._" for p in relative.parts):
             continue
-        if len(relative.parts) == 1:
-            top_files.append((relative, info))
+        fmt, reason = _readable(relative, info, configured)
+        if fmt is None:
+            skipped.append(SkippedFile(str(relative), reason))
+        elif len(relative.parts) == 1:
+            top_files.append((relative, info, fmt))
         else:
-            folders[relative.parts[0]].append((relative, info))
-    layouts = [_file_table(rel, info, configured) for rel, info in top_files]
-    layouts += [_folder_table(root, name, entries, configured) for name, entries in folders.items()]
-    found = [layout for layout in layouts if layout is not None]
-    return _unique(sorted(found, key=lambda layout: layout.name))
+            folders[relative.parts[0]].append((relative, info, fmt))
+    layouts = [
+        TableLayout(rel.stem, fmt, info.path, (_data_file(rel, info),)) for rel, info, fmt in top_files
+    ]
+    layouts += [_folder_table(root, name, entries, skipped) for name, entries in folders.items()]
+    return Listing(_unique(sorted(layouts, key=lambda layout: layout.name)), sorted(skipped, key=_path))
 
 
-def _format_of(relative: PurePosixPath, configured: FileFormat | None) -> FileFormat | None:
-    return configured or EXTENSIONS.get(relative.suffix.lower())
+def _path(skipped: SkippedFile) -> str:
+    return skipped.path
+
+
+def _readable(
+    relative: PurePosixPath, info: pa_fs.FileInfo, configured: FileFormat | None
+) -> tuple[FileFormat | None, str]:
+    """The file's format, or None and why it is not read as a table."""
+    suffix = relative.suffix.lower()
+    if configured is not None:
+        other = suffix in NOT_TABLES or EXTENSIONS.get(suffix, configured) != configured
+        fmt: FileFormat | None = None if other else configured
+        reason = f"not a {configured} file ({suffix})"
+    else:
+        fmt = EXTENSIONS.get(suffix)
+        reason = f"not a table file ({suffix or 'no extension'})"
+    if fmt is not None and not info.size:
+        return None, "empty file (0 bytes)"
+    return fmt, "" if fmt else reason
 
 
 def _data_file(relative: PurePosixPath, info: pa_fs.FileInfo) -> DataFile:
     return DataFile(info.path, str(relative), int(info.size or 0), int(info.mtime_ns or 0))
 
 
-def _file_table(
-    relative: PurePosixPath, info: pa_fs.FileInfo, configured: FileFormat | None
-) -> TableLayout | None:
-    fmt = _format_of(relative, configured)
-    if fmt is None:
-        return None
-    return TableLayout(relative.stem, fmt, info.path, (_data_file(relative, info),))
-
-
 def _folder_table(
     root: Path,
     name: str,
-    entries: list[tuple[PurePosixPath, pa_fs.FileInfo]],
-    configured: FileFormat | None,
-) -> TableLayout | None:
+    entries: list[tuple[PurePosixPath, pa_fs.FileInfo, FileFormat]],
+    skipped: list[SkippedFile],
+) -> TableLayout:
+    """One dataset of the folder's data files: of its most common format, the others skipped."""
     by_format: dict[FileFormat, list[DataFile]] = defaultdict(list)
-    for relative, info in entries:
-        fmt = _format_of(relative, configured)
-        if fmt is not None:
-            by_format[fmt].append(_data_file(relative, info))
-    if not by_format:
-        return None
-    if len(by_format) > 1:
-        raise StoreError(f"dataset {name!r} mixes file formats ({', '.join(sorted(by_format))}): keep one")
-    [(fmt, files)] = by_format.items()
-    files.sort(key=lambda f: f.relative)
+    for relative, info, fmt in entries:
+        by_format[fmt].append(_data_file(relative, info))
+    fmt = max(sorted(by_format), key=lambda f: len(by_format[f]))
+    for other, files in by_format.items():
+        if other != fmt:
+            skipped += [SkippedFile(f.relative, f"a {other} file in {fmt} dataset {name!r}") for f in files]
+    files = sorted(by_format[fmt], key=lambda f: f.relative)
     return TableLayout(name, fmt, str(root / name), tuple(files), _hive_keys(files))
 
 

@@ -6,6 +6,7 @@ import dataclasses
 import re
 import warnings
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from fnmatch import fnmatchcase
 from functools import cached_property
 from typing import Any
@@ -18,9 +19,12 @@ from sqlalchemy.engine.interfaces import (
     ReflectedForeignKeyConstraint,
     ReflectedPrimaryKeyConstraint,
 )
+from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.sql.type_api import TypeEngine
 
 from connectors._sql_arrow import arrow_type, native_type
+from connectors._sql_errors import reason
+from connectors._sql_schemas import relations, store_schemas
 from connectors._sql_stats import row_estimate
 from connectors.base import ColumnInfo, ForeignKey, StoreError, TableInfo
 from connectors.estate import SqlStoreConfig
@@ -78,18 +82,46 @@ def qualified(schema: str | None, table: str, default: str) -> str:
 
 
 def reflect(conn: Connection, store: str, config: SqlStoreConfig) -> dict[str, SqlTable]:
-    """Every table of the configured schemas (the default one if none) kept by include/exclude."""
+    """Every table and view of the store's schemas kept by include/exclude, with what the role cannot read."""
     inspector = sa.inspect(conn)
     default = inspector.default_schema_name or ""
-    known = set(inspector.get_schema_names())
     catalog: dict[str, SqlTable] = {}
-    for schema in config.schemas or [default]:
-        if schema not in known:
-            raise StoreError(f"store {store!r}: no schema {schema!r} in the database")
+    for schema, denied in store_schemas(conn, inspector, store, config.schemas).items():
+        if denied is not None:
+            info = TableInfo(qualified(schema, "*", default), (), unreadable=denied)
+            catalog[info.name] = SqlTable(store, info, schema, "*", {})
+            continue
         for table in _schema_tables(conn, inspector, store, schema, default, config):
-            info = dataclasses.replace(table.info, row_count=row_estimate(conn, table))
-            catalog[info.name] = dataclasses.replace(table, info=info)
+            catalog[table.info.name] = _counted(conn, table)
     return catalog
+
+
+def table_names(conn: Connection, config: SqlStoreConfig) -> list[str]:
+    """Every table and view of the store's schemas, before include/exclude."""
+    inspector = sa.inspect(conn)
+    default = inspector.default_schema_name or ""
+    names = []
+    for schema, denied in store_schemas(conn, inspector, "", config.schemas).items():
+        if denied is None:
+            found = relations(conn, inspector, schema, None if schema == default else schema)
+            names += [qualified(schema, t, default) for t in (*found.tables, *found.views)]
+    return names
+
+
+def _counted(conn: Connection, table: SqlTable) -> SqlTable:
+    """The table with its row estimate, or marked unreadable with the database's reason."""
+    if table.info.unreadable:
+        return table
+    try:
+        with _guarded(conn):
+            if conn.dialect.name != "sqlite":  # may the role read it? (reads no row)
+                conn.execute(sa.select(sa.literal(1)).select_from(table.clause).limit(0))
+            if table.info.kind == "view":  # counting a view runs its query: sampling reads a few rows
+                return table
+            rows = row_estimate(conn, table)
+    except sa.exc.DBAPIError as err:
+        return dataclasses.replace(table, info=dataclasses.replace(table.info, unreadable=reason(err)))
+    return dataclasses.replace(table, info=dataclasses.replace(table.info, row_count=rows))
 
 
 def _wanted(name: str, config: SqlStoreConfig) -> bool:
@@ -102,35 +134,67 @@ def _schema_tables(
     conn: Connection, inspector: Inspector, store: str, schema: str, default: str, config: SqlStoreConfig
 ) -> list[SqlTable]:
     arg = None if schema == default else schema  # SQLAlchemy names the default schema None
-    partitions = _partitions(conn, schema)
-    names = [
-        t
-        for t in inspector.get_table_names(schema=arg)
-        if t not in partitions and _wanted(qualified(schema, t, default), config)
-    ]
+    found = relations(conn, inspector, schema, arg)
+    views = set(found.views)
+    names = [t for t in (*found.tables, *found.views) if _wanted(qualified(schema, t, default), config)]
     if not names:
         return []
-    with warnings.catch_warnings():  # a type SQLAlchemy does not know is read as text
-        warnings.filterwarnings("ignore", "Did not recognize type", sa.exc.SAWarning)
-        columns = inspector.get_multi_columns(schema=arg, filter_names=names)
+    columns, broken = _columns(conn, inspector, arg, names)
     keys = inspector.get_multi_pk_constraint(schema=arg, filter_names=names)
     references = inspector.get_multi_foreign_keys(schema=arg, filter_names=names)
     without_rowid = _without_rowid(conn, schema)
     tables = []
-    for name in names:
-        found = columns[(arg, name)]
+    for name, why in broken.items():
+        info = TableInfo(qualified(schema, name, default), (), kind="view" if name in views else "table")
+        tables.append(SqlTable(store, dataclasses.replace(info, unreadable=why), schema, name, {}))
+    for name in (n for n in names if n not in broken):
         info = _table_info(
             qualified(schema, name, default),
-            found,
+            columns[(arg, name)],
             keys.get((arg, name)),
             references.get((arg, name), []),
             default,
             conn.dialect,
         )
-        sql_types = {c["name"]: c["type"] for c in found}
-        has_rowid = conn.dialect.name == "sqlite" and name not in without_rowid
+        parts = found.partitioned.get(name)
+        info = dataclasses.replace(
+            info,
+            kind="view" if name in views else "table",
+            partitioning=parts.key if parts else (),
+            partitions=tuple(qualified(s, p, default) for s, p in parts.partitions) if parts else (),
+        )
+        sql_types = {c["name"]: c["type"] for c in columns[(arg, name)]}
+        has_rowid = conn.dialect.name == "sqlite" and name not in without_rowid and name not in views
         tables.append(SqlTable(store, info, schema, name, sql_types, has_rowid))
     return tables
+
+
+def _columns(
+    conn: Connection, inspector: Inspector, arg: str | None, names: list[str]
+) -> tuple[dict[tuple[str | None, str], list[ReflectedColumn]], dict[str, str]]:
+    """The columns of each relation, and why those that cannot be reflected (a broken view) cannot."""
+    with warnings.catch_warnings():  # a type SQLAlchemy does not know is read as text
+        warnings.filterwarnings("ignore", "Did not recognize type", sa.exc.SAWarning)
+        try:
+            with _guarded(conn):
+                return dict(
+                    inspector.get_multi_columns(schema=arg, filter_names=names, kind=ObjectKind.ANY)
+                ), {}
+        except sa.exc.DBAPIError:
+            pass
+        columns, broken = {}, {}
+        for name in names:  # one by one, to keep the others
+            try:
+                with _guarded(conn):
+                    columns[(arg, name)] = inspector.get_columns(name, schema=arg)
+            except sa.exc.DBAPIError as err:
+                broken[name] = reason(err)
+        return columns, broken
+
+
+def _guarded(conn: Connection) -> AbstractContextManager[object]:
+    """A savepoint on PostgreSQL, where a failed statement would abort the whole transaction."""
+    return conn.begin_nested() if conn.dialect.name == "postgresql" else nullcontext()
 
 
 def _table_info(
@@ -163,17 +227,6 @@ def _table_info(
             for fk in references
         ),
     )
-
-
-def _partitions(conn: Connection, schema: str) -> set[str]:
-    """PostgreSQL partitions: read through their partitioned table, not listed on their own."""
-    if conn.dialect.name != "postgresql":
-        return set()
-    query = sa.text(
-        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = :schema AND c.relispartition"
-    )
-    return set(conn.execute(query, {"schema": schema}).scalars())
 
 
 def _without_rowid(conn: Connection, schema: str) -> set[str]:

@@ -1,6 +1,7 @@
 """Random rows of an SQL table that read about the rows drawn, not the whole table.
 
 - a table of at most 3n rows is read whole (with a LIMIT, in case it grew), and n rows picked;
+- a view (plain or materialized): its first 3n + 1 rows, n of them picked;
 - PostgreSQL: `TABLESAMPLE SYSTEM (pct) REPEATABLE (seed)` sized from the row estimate, with
   a larger percentage when too few rows came back;
 - a table with a rowid (SQLite) or an integer primary key: random key values between MIN and
@@ -41,7 +42,7 @@ def sample_rows(conn: Connection, table: SqlTable, columns: Sequence[str], n: in
     estimate = table.info.row_count or 0
     if estimate <= cap:
         rows = _read(conn, table, columns, sa.select().limit(cap + 1))
-        if len(rows) <= cap:
+        if len(rows) <= cap or table.info.kind == "view":  # a view has no keys or statistics to draw by
             return pick(rows, n, seed)
         estimate = max(row_estimate(conn, table), cap + 1)  # the table grew since it was reflected
     return pick(_draw(conn, table, columns, n, seed, estimate), n, seed)

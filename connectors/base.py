@@ -6,16 +6,31 @@ tables and record batches; every method works on whole sets of rows, never one r
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Self
+from typing import Literal, Self
 
 import pyarrow as pa
 
 
 class StoreError(Exception):
     """A store cannot be reached or read. The message is one line a person can act on."""
+
+
+# A value quoted in a message ("Duplicate entry 'x@y.com'") or an email in it is personal data.
+_QUOTED_VALUE = re.compile(r"""((?:entry|value:?|:)\s*)(['"])(?:(?!\2).)*\2""")
+_EMAIL = re.compile(r"[^\s'\"@]+@[^\s'\"@]+")
+MAX_REASON = 300
+
+
+def one_line(message: str, fallback: str = "error") -> str:
+    """The first line of a message, shortened, with no quoted value or email address in it."""
+    lines = message.strip().splitlines()
+    text = lines[0].strip() if lines else fallback
+    text = _EMAIL.sub("…@…", _QUOTED_VALUE.sub(r"\1\2…\2", text))
+    return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -40,7 +55,10 @@ class TableInfo:
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
     row_count: int | None = None  # exact where cheap, else the store's estimate
-    partitioning: tuple[str, ...] = ()  # hive partition columns of a file dataset
+    partitioning: tuple[str, ...] = ()  # hive partition columns of a file dataset, or an SQL partition key
+    kind: Literal["table", "view"] = "table"  # a view (plain or materialized) is read, never written
+    partitions: tuple[str, ...] = ()  # the partitions of a partitioned SQL table, read through it
+    unreadable: str | None = None  # why the role cannot read it (the database's reason), else None
 
     @property
     def column_names(self) -> list[str]:
@@ -65,6 +83,14 @@ class TableChange:
     updates: pa.Table | None = None
 
 
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file of a files store that is not read as (part of) a table, and why."""
+
+    path: str  # relative to the store's folder, with `/`
+    reason: str
+
+
 @dataclass
 class ChangeResult:
     table: str
@@ -82,6 +108,14 @@ class Store(ABC):
     @abstractmethod
     def tables(self) -> list[TableInfo]:
         """Every table of the store (after include/exclude), with columns, keys and foreign keys."""
+
+    def all_table_names(self) -> list[str]:
+        """Every table of the store before include/exclude (the estate's names are checked on them)."""
+        return [info.name for info in self.tables()]
+
+    def skipped(self) -> list[SkippedFile]:
+        """Files the store holds but cannot read as tables (empty, not a table format, corrupt)."""
+        return []
 
     def table(self, name: str) -> TableInfo:
         for info in self.tables():

@@ -7,6 +7,7 @@ changes rewrite, atomically, only the files holding the keys (see `_file_rewrite
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -20,10 +21,18 @@ import pyarrow.fs as pa_fs
 
 from connectors._file_changes import conformed, plan_change
 from connectors._file_index import MIN_ROWS, ValueIndex
-from connectors._file_layout import TableLayout, discover
+from connectors._file_layout import Listing, TableLayout, discover
 from connectors._file_rewrite import rewrite, sweep
 from connectors._file_sample import sample_dataset
-from connectors.base import ChangeResult, ColumnInfo, Store, StoreError, TableChange, TableInfo
+from connectors.base import (
+    ChangeResult,
+    ColumnInfo,
+    SkippedFile,
+    Store,
+    StoreError,
+    TableChange,
+    TableInfo,
+)
 from connectors.estate import FilesStoreConfig
 
 
@@ -43,10 +52,16 @@ class FileStore(Store):
         self.filesystem = filesystem or pa_fs.LocalFileSystem()
         self.index = ValueIndex(self.root)
         self._seen: dict[str, TableLayout] | None = None  # the folder as first listed; apply() re-lists
+        self._infos: dict[str, TableInfo] = {}
+        self._skipped: list[SkippedFile] = []
         self._rows: dict[str, int] = {}
 
     def tables(self) -> list[TableInfo]:
-        return [self._table_info(layout) for layout in self._layouts().values()]
+        return list(self._opened().values())
+
+    def skipped(self) -> list[SkippedFile]:
+        self._opened()
+        return sorted(self._skipped, key=lambda skipped: skipped.path)
 
     def sample(self, table: str, n: int, columns: Sequence[str] | None = None, seed: int = 0) -> pa.Table:
         with self._reading(table):
@@ -134,20 +149,66 @@ class FileStore(Store):
         return self._seen
 
     def _forget_listing(self) -> None:
-        self._seen, self._rows = None, {}
+        self._seen, self._infos, self._rows = None, {}, {}
 
-    def _listed(self) -> dict[str, TableLayout]:
+    def all_table_names(self) -> list[str]:
+        """Every table of the folder, before include/exclude (to check the estate's names)."""
+        return [layout.name for layout in self._discovered().tables]
+
+    def _discovered(self) -> Listing:
         try:
-            layouts = discover(self.root, self.config.format, self.filesystem)
+            return discover(self.root, self.config.format, self.filesystem)
         except StoreError as err:
             raise StoreError(f"store {self.name!r}: {err}") from None
+
+    def _listed(self) -> dict[str, TableLayout]:
+        listing = self._discovered()
         include, exclude = self.config.include, self.config.exclude
+        self._skipped = list(listing.skipped)
         return {
             layout.name: layout
-            for layout in layouts
+            for layout in listing.tables
             if (not include or any(fnmatchcase(layout.name, glob) for glob in include))
             and not any(fnmatchcase(layout.name, glob) for glob in exclude)
         }
+
+    def _opened(self) -> dict[str, TableInfo]:
+        """Each table opened once: files Arrow cannot open are skipped, and so is a table of only them."""
+        layouts = self._layouts()
+        for name, layout in list(layouts.items()):
+            if name in self._infos:
+                continue
+            readable = self._readable(layout)
+            if readable is None:
+                del layouts[name]
+            else:
+                layouts[name] = readable
+        return self._infos
+
+    def _readable(self, layout: TableLayout) -> TableLayout | None:
+        """The layout without the files that cannot be opened (each listed as skipped), or None."""
+        try:
+            self._infos[layout.name] = self._table_info(layout)
+            return layout
+        except StoreError:
+            pass
+        good = []
+        for file in layout.files:
+            try:
+                self._table_info(dataclasses.replace(layout, files=(file,)))
+                good.append(file)
+            except StoreError as err:
+                self._skipped.append(SkippedFile(file.relative, _why(err)))
+        try:
+            if good:
+                layout = dataclasses.replace(layout, files=tuple(good))
+                self._infos[layout.name] = self._table_info(layout)
+                return layout
+        except StoreError as err:  # each file opens alone, not all together
+            self._skipped += [
+                SkippedFile(f.relative, f"not readable with the others ({_why(err)})") for f in good
+            ]
+        return None
 
     def _layout(self, table: str) -> TableLayout:
         layout = self._layouts().get(table)
@@ -188,3 +249,8 @@ class FileStore(Store):
         except (pa.ArrowException, OSError) as err:
             reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             raise StoreError(f"store {self.name!r}, table {table!r}: {reason}") from None
+
+
+def _why(err: StoreError) -> str:
+    """The reason of a `_reading` error, without the store, table and paths Arrow's message names."""
+    return str(err).split(": ", 1)[-1].rsplit("': ", 1)[-1]

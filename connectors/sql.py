@@ -6,7 +6,7 @@ dialect, so table and column names may hold any character. Reflection is read on
 
 from __future__ import annotations
 
-import re
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
 from connectors._sql_arrow import BatchBuilder
-from connectors._sql_catalog import SqlTable, reflect
+from connectors._sql_catalog import SqlTable, reflect, table_names
 from connectors._sql_changes import apply_change, check_change
+from connectors._sql_errors import reason as _reason
 from connectors._sql_sampling import CHUNK, chunks, sample_rows
 from connectors._sql_stats import fingerprint, flush_counters
 from connectors.base import ChangeResult, Store, StoreError, TableChange, TableInfo
@@ -25,8 +26,6 @@ from connectors.estate import SqlStoreConfig
 
 CONNECT_TIMEOUT = 5  # seconds
 _TIMEOUT_ARGS = {"postgresql": "connect_timeout", "mysql": "connect_timeout", "mariadb": "connect_timeout"}
-# A value quoted in a database's message ("Duplicate entry 'x@y.com'") is personal data: never shown.
-_QUOTED_VALUE = re.compile(r"""((?:entry|value:?|:)\s*)(['"])(?:(?!\2).)*\2""")
 
 
 class SqlStore(Store):
@@ -46,6 +45,10 @@ class SqlStore(Store):
 
     def tables(self) -> list[TableInfo]:
         return [table.info for table in self._tables().values()]
+
+    def all_table_names(self) -> list[str]:
+        with self._failures("read the tables"), self._engine.connect() as conn:
+            return table_names(conn, self.config)
 
     def sample(self, table: str, n: int, columns: Sequence[str] | None = None, seed: int = 0) -> pa.Table:
         target = self._table(table)
@@ -95,6 +98,10 @@ class SqlStore(Store):
         """Every change in one transaction: any failure rolls all of them back and raises StoreError."""
         targets = [self._table(change.table) for change in changes]
         for target, change in zip(targets, changes, strict=True):
+            if target.info.kind == "view":
+                raise StoreError(
+                    f"store {self.name!r}: {change.table!r} is a view, read-only: nothing changed"
+                )
             check_change(target, change)
         with self._failures("apply the changes, all rolled back"), self._engine.begin() as conn:
             results = [apply_change(conn, t, c) for t, c in zip(targets, changes, strict=True)]
@@ -104,6 +111,8 @@ class SqlStore(Store):
     def fingerprint(self, table: str) -> str:
         """See `connectors._sql_stats.fingerprint` for what the token sees and misses."""
         target = self._table(table)
+        if target.info.kind == "view":  # a view has no statistics of its own: sampled on every scan
+            return f"view-{uuid.uuid4().hex}"
         with self._failures(f"read statistics of table {table!r}"), self._engine.connect() as conn:
             return fingerprint(conn, target)
 
@@ -118,9 +127,12 @@ class SqlStore(Store):
 
     def _table(self, name: str) -> SqlTable:
         try:
-            return self._tables()[name]
+            target = self._tables()[name]
         except KeyError:
             raise StoreError(f"store {self.name!r} has no table {name!r}") from None
+        if target.info.unreadable:
+            raise StoreError(f"store {self.name!r}: cannot read {name!r} ({target.info.unreadable})")
+        return target
 
     def _stream(self, target: SqlTable, names: list[str], batch_size: int) -> Iterator[pa.RecordBatch]:
         builder = BatchBuilder(target.fields(names))
@@ -155,18 +167,6 @@ def _connect(name: str, url: URL) -> sa.Engine:
             f"store {name!r}: cannot connect to {shown} ({_reason(err, url.password)})"
         ) from None
     return engine
-
-
-def _reason(err: BaseException, secret: object) -> str:
-    """The first line of the driver's message, without the password or quoted values."""
-    cause = getattr(err, "orig", None) or err
-    args = cause.args
-    message = args[1] if len(args) == 2 and isinstance(args[0], int) else str(cause)  # pymysql: (code, text)
-    lines = str(message).strip().splitlines()
-    text = lines[0].strip() if lines else type(cause).__name__
-    if secret:
-        text = text.replace(str(secret), "***")
-    return _QUOTED_VALUE.sub(r"\1\2…\2", text)
 
 
 def _distinct(values: Sequence[object], as_text: bool) -> list[object]:

@@ -131,8 +131,8 @@ def _print_overview(estate: Estate) -> None:
     tables = overview(estate)
     console.table(
         f"estate {estate.path}",
-        ["store", "kind", "table", "columns", "rows", "partitioned by"],
-        [(t.store, t.kind, t.table, t.columns, t.rows, ", ".join(t.partitions)) for t in tables],
+        ["store", "kind", "table", "columns", "rows", "partitioned by", "read"],
+        [(t.store, t.kind, t.table, t.columns, t.rows, ", ".join(t.partitions), t.status) for t in tables],
     )
 
 

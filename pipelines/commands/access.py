@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipelines import console
+from pipelines.commands.scan import warn_incomplete
 from pipelines.errors import InputError
 from pipelines.rights.access import answer_access, read_identities
 from pipelines.rights.identity import parse_identity
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             f"request {answer.request_id}: {rows:,} rows from {tables} tables -> {answer.package}"
         )
         not_searched_note(answer.not_searched)
-    return 0
+    return 1 if answers and warn_incomplete(list(answers[0].unreadable)) else 0
 
 
 def not_searched_note(paths: Sequence[str]) -> None:

@@ -38,7 +38,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     estate = load_estate(args.estate)
     notice = _notice(args.notice)
-    records = _inventory(args)
+    records, unreadable = _inventory(args)
     document = coverage_of(estate, records, notice, load_categories())
     write_coverage(document, args.out)
     gaps = document["gaps"]
@@ -48,9 +48,10 @@ def run(args: argparse.Namespace) -> int:
             f"[red]gap[/red] {gap['kind'].replace('_', ' ')}: {gap['subject']} "
             f"({len(gap['columns'])} columns, e.g. {gap['columns'][0]})"
         )
-    status = "no gaps" if not gaps else f"{len(gaps)} gap(s)"
+    incomplete = scan.warn_incomplete(unreadable)
+    status = f"{len(gaps)} gap(s)" if gaps else "no gaps in the tables read" if incomplete else "no gaps"
     console.out.print(f"coverage: {status} -> {args.out}/coverage.html")
-    return 1 if gaps else 0
+    return 1 if gaps or incomplete else 0
 
 
 def _notice(path: Path | None) -> Notice:
@@ -59,14 +60,17 @@ def _notice(path: Path | None) -> Notice:
     return load_notice(path)
 
 
-def _inventory(args: argparse.Namespace) -> list[dict[str, object]]:
+def _inventory(args: argparse.Namespace) -> tuple[list[dict[str, object]], list[str]]:
+    """The inventory's columns, and its unreadable tables (`store.table`)."""
     if args.inventory is None:
-        return [r.as_dict() for r in scan.inventory_of(args.estate, args.out, sample=1_000).columns]
+        scanned = scan.inventory_of(args.estate, args.out, sample=1_000)
+        return [r.as_dict() for r in scanned.columns], [t.qualified for t in scanned.unreadable]
     path = args.inventory / "inventory.json" if args.inventory.is_dir() else args.inventory
     try:
-        columns = json.loads(path.read_text(encoding="utf-8"))["columns"]
+        document = json.loads(path.read_text(encoding="utf-8"))
+        columns, unreadable = list(document["columns"]), [str(t) for t in document.get("unreadable", [])]
     except FileNotFoundError:
         raise MappingError(f"{path}: no inventory here; run `ccpa scan` first or omit --inventory") from None
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise MappingError(f"{path}: not an inventory.json written by `ccpa scan`") from None
-    return list(columns)
+    return columns, unreadable

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipelines import console
 from pipelines.commands.access import add_identity_options, identity_of, not_searched_note
+from pipelines.commands.scan import warn_incomplete
 from pipelines.rights.correction import answer_correction, parse_assignments
 from pipelines.rights.deletion import answer_deletion
 
@@ -30,11 +31,18 @@ def run(args: argparse.Namespace) -> int:
         console.step_reporter(bar)("planning" if args.dry_run else "deleting", 0)
         answer = answer_deletion(args.estate, identity, args.out, args.inventory, args.dry_run)
     not_searched_note(answer.not_searched)
+    incomplete = warn_incomplete(list(answer.unreadable))
     if answer.dry_run:
         console.out.print(f"plan {answer.request_id} (nothing changed) -> {answer.report}")
-        return 0
-    searched = " in the columns searched" if answer.not_searched else ""
-    state = f"zero residue{searched}" if answer.verified else f"RESIDUE in {len(answer.residue)} column(s)"
+        return 1 if incomplete else 0
+    if not answer.verified:
+        state = f"RESIDUE in {len(answer.residue)} column(s)"
+    elif incomplete:
+        state = "no residue in the tables read"
+    elif answer.not_searched:
+        state = "no residue in the columns searched"
+    else:
+        state = "zero residue"
     resumed = " (resumed an interrupted run)" if answer.resumed else ""
     console.out.print(f"deletion {answer.request_id}{resumed}: {state} -> {answer.report}")
     for residue in answer.residue:
@@ -42,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         console.out.print(
             f"  {verb}: {residue.store}.{residue.table}.{residue.column} ({residue.rows} rows, {residue.why})"
         )
-    return 0 if answer.verified else 1
+    return 0 if answer.verified and not incomplete else 1
 
 
 def add_correct_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

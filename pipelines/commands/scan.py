@@ -43,7 +43,22 @@ def run(args: argparse.Namespace) -> int:
         f"{inventory.tables_sampled} tables sampled, {inventory.tables_reused} unchanged since the last "
         f"scan; {len(inventory.links)} links"
     )
-    return 0
+    for store, skipped in inventory.skipped:
+        console.out.print(f"skipped {store}/{skipped.path}: {skipped.reason}")
+    for table in inventory.unreadable:
+        console.out.print(f"[red]unreadable[/red] {table.qualified}: {table.reason}")
+    return 1 if warn_incomplete([t.qualified for t in inventory.unreadable]) else 0
+
+
+def warn_incomplete(unreadable: list[str]) -> bool:
+    """Say that the inventory misses tables (True), so nothing built on it claims completeness."""
+    if not unreadable:
+        return False
+    console.err.print(
+        f"[red]inventory incomplete[/red]: {len(unreadable)} table{'s' if len(unreadable) > 1 else ''} "
+        f"unreadable: {', '.join(unreadable)}"
+    )
+    return True
 
 
 def inventory_of(estate_file: Path, out: Path, sample: int, full: bool = False) -> Inventory:

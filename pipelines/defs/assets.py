@@ -91,6 +91,8 @@ def _inventory_metadata(result: Inventory, estate: EstateResource) -> dict[str, 
         "sensitive columns": dg.MetadataValue.int(sum(1 for r in result.columns if r.sensitive)),
         "per category": dg.MetadataValue.json(dict(sorted(per_category.items()))),
         "PI columns": dg.MetadataValue.md(table),
+        "unreadable tables": dg.MetadataValue.json({t.qualified: t.reason for t in result.unreadable}),
+        "skipped files": dg.MetadataValue.json({f"{s}/{f.path}": f.reason for s, f in result.skipped}),
         "path": dg.MetadataValue.path(str(estate.reports_dir() / "inventory.json")),
     }
 

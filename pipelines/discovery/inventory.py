@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from connectors import Estate, Store, TableInfo, open_store
+from connectors import Estate, SkippedFile, Store, StoreError, TableInfo, open_store, open_stores
+from connectors.base import one_line
+from connectors.estate_names import check_names
 from mappings import CategoryMap, load_categories
 from pipelines.discovery.analyzer import AnalyzerSetup, build_analyzer
 from pipelines.discovery.classify import ColumnFinding, classify_column
@@ -25,6 +27,7 @@ from pipelines.discovery.profile import column_sample
 from pipelines.discovery.scan_cache import CachedTable, ScanCache
 
 Progress = Callable[[str, str], None]  # (event, detail): "table", "billing.customers" ...
+UNREADABLE = "unreadable"
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,9 @@ class ColumnRecord:
     data_type: str
     mentions: dict[str, int] = field(default_factory=dict)
     path: str | None = None  # a leaf inside the stored column (nested data): "profile.email", "tags[]"
+    kind: str = "table"  # "view" for a view or materialized view: read, never written
+    status: str = "ok"  # "unreadable" when its table could not be read or classified
+    reason: str | None = None  # why, in one line, when unreadable
 
     @property
     def where(self) -> str:
@@ -66,6 +72,35 @@ class ColumnRecord:
             "other_entities": list(self.other_entities),
             "data_type": self.data_type,
             "mentions": self.mentions,
+            "kind": self.kind,
+            "status": self.status,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class TableStatus:
+    """One table of the inventory: what it is, whether it was read, and its partitions."""
+
+    store: str
+    table: str
+    kind: str
+    status: str  # "ok" or "unreadable"
+    reason: str | None = None
+    partitions: tuple[str, ...] = ()
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.store}.{self.table}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "store": self.store,
+            "table": self.table,
+            "kind": self.kind,
+            "status": self.status,
+            "reason": self.reason,
+            "partitions": list(self.partitions),
         }
 
 
@@ -76,6 +111,13 @@ class Inventory:
     tables_sampled: int = 0
     tables_reused: int = 0
     notice: str | None = None  # e.g. no NER model installed
+    tables: list[TableStatus] = field(default_factory=list)
+    skipped: list[tuple[str, SkippedFile]] = field(default_factory=list)  # (store, file)
+
+    @property
+    def unreadable(self) -> list[TableStatus]:
+        """The tables left out of the inventory: it is incomplete while there is one."""
+        return [t for t in self.tables if t.status == UNREADABLE]
 
 
 @dataclass
@@ -85,6 +127,12 @@ class _Table:
     sample: pa.Table
     findings: list[ColumnFinding]
     paths: list[PathFinding] = field(default_factory=list)  # leaves of the nested columns
+    unreadable: str | None = None  # why the table could not be read or classified
+
+    @property
+    def status(self) -> TableStatus:
+        status = UNREADABLE if self.unreadable else "ok"
+        return TableStatus(*self.key, self.info.kind, status, self.unreadable, self.info.partitions)
 
 
 def scan_estate(
@@ -98,24 +146,31 @@ def scan_estate(
     report = progress or (lambda event, detail: None)
     setup = build_analyzer("auto")
     categories = load_categories()
-    stores = {name: open_store(name, config) for name, config in estate.stores.items()}
+    stores = open_stores(estate)
     try:
         jobs = [(name, store, info) for name, store in stores.items() for info in store.tables()]
+        skipped = [(name, file) for name, store in stores.items() for file in store.skipped()]
         report("tables", str(len(jobs)))
         tables, sampled = _classified(jobs, sample_size, cache, setup, report, workers)
-        links = _links(estate, stores, tables)
+        readable = [t for t in tables if t.unreadable is None]
+        links = _links(estate, stores, readable)
         report("links", f"{len(links)} links")
-        columns = _records(tables, links, categories)
+        columns = _records(readable, links, categories) + [
+            r for t in tables if t.unreadable for r in _unread(t)
+        ]
     finally:
         for store in stores.values():
             store.close()
-    return Inventory(columns, links, sampled, len(tables) - sampled, setup.notice)
+    statuses = [t.status for t in tables]
+    reused = len(readable) - sampled
+    return Inventory(columns, links, sampled, reused, setup.notice, statuses, skipped)
 
 
 def classify_store(estate: Estate, name: str, sample_size: int, cache: ScanCache) -> StoreSummary:
     """Sample and classify one store's tables into the cache (the per-store step of a scan)."""
     setup = build_analyzer("auto")
     with open_store(name, estate.stores[name]) as store:
+        check_names(estate, {name: store})
         jobs = [(name, store, info) for info in store.tables()]
         tables, sampled = _classified(jobs, sample_size, cache, setup, lambda e, d: None, workers=2)
     entities: dict[str, int] = {}
@@ -144,6 +199,21 @@ def _classified(
     report: Progress,
     workers: int,
 ) -> tuple[list[_Table], int]:
+    def isolated(job: tuple[str, Store, TableInfo]) -> tuple[_Table, bool]:
+        """One table never stops the others: any failure reading or classifying it is its reason."""
+        name, _, info = job
+        if info.unreadable is not None:
+            why = info.unreadable
+        else:
+            try:
+                return classify(job)
+            except Exception as err:  # caught at the table, reported with it
+                why = (
+                    str(err) if isinstance(err, StoreError) else f"{type(err).__name__}: {one_line(str(err))}"
+                )
+        report("table", f"{name}.{info.name} (unreadable)")
+        return _Table((name, info.name), info, pa.table({}), [], unreadable=why), False
+
     def classify(job: tuple[str, Store, TableInfo]) -> tuple[_Table, bool]:
         name, store, info = job
         fingerprint = store.fingerprint(info.name)
@@ -159,7 +229,7 @@ def _classified(
         return _Table((name, info.name), info, sample, findings, paths), True
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        results = list(pool.map(classify, jobs))
+        results = list(pool.map(isolated, jobs))
     return [table for table, _ in results], sum(1 for _, fresh in results if fresh)
 
 
@@ -181,7 +251,10 @@ def _classify_columns(
 
 def _links(estate: Estate, stores: dict[str, Store], tables: list[_Table]) -> list[InferredLink]:
     def lookup(store: str, table: str, column: str, values: Sequence[object]) -> int:
-        found = stores[store].find(table, column, list(values), columns=[column])
+        try:
+            found = stores[store].find(table, column, list(values), columns=[column])
+        except StoreError:  # a table that cannot be searched shares no values
+            return 0
         return len(set(found.column(column).to_pylist()))
 
     inputs = LinkInputs(
@@ -245,6 +318,30 @@ def _table_records(table: _Table, context: TableContext, categories: CategoryMap
                 data_type=types.get(column, ""),
                 mentions=dict(finding.mentions),
                 path=path,
+                kind=table.info.kind,
             )
         )
     return records
+
+
+def _unread(table: _Table) -> list[ColumnRecord]:
+    """Each known column of an unreadable table, unclassified, with the table's reason."""
+    return [
+        ColumnRecord(
+            *table.key,
+            column=column.name,
+            category=None,
+            entity=None,
+            sensitive=False,
+            sensitive_kind=None,
+            confidence=0.0,
+            prevalence=0.0,
+            evidence=f"not classified: {table.unreadable}",
+            other_entities=(),
+            data_type=str(column.type),
+            kind=table.info.kind,
+            status=UNREADABLE,
+            reason=table.unreadable,
+        )
+        for column in table.info.columns
+    ]

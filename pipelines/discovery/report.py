@@ -1,6 +1,9 @@
 """The inventory's files (PRODUCT.md contract): inventory.json / .csv / .parquet and links.json.
 
 `inventory_table` and `links_table` are the same inventory as Arrow tables, for the stages after a scan.
+inventory.json adds to the contract's `columns` (each with `kind`, `status`, `reason`): `tables`
+(every table: kind, status, reason, partitions), `unreadable` (the tables not read, as
+`store.table`: the inventory is incomplete while it is not empty) and `skipped` (files not read).
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ FIELDS = (
     "other_entities",
     "data_type",
     "mentions",
+    "kind",
+    "status",
+    "reason",
 )
 
 
@@ -37,9 +43,16 @@ def write_inventory(inventory: Inventory, out: Path) -> list[Path]:
     """Write every file of the inventory, all together or none (staged, then renamed into place)."""
     rows = [record.as_dict() for record in inventory.columns]
     links = [link.as_record() for link in inventory.links]
+    document = {
+        "columns": rows,
+        "links": links,
+        "tables": [table.as_dict() for table in inventory.tables],
+        "unreadable": [table.qualified for table in inventory.unreadable],
+        "skipped": [{"store": store, "file": f.path, "reason": f.reason} for store, f in inventory.skipped],
+    }
     with staged_files(out) as stage:
         stage.path("inventory.json").write_text(
-            json.dumps({"columns": rows, "links": links}, indent=1, ensure_ascii=False), encoding="utf-8"
+            json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8"
         )
         stage.path("links.json").write_text(json.dumps({"links": links}, indent=1), encoding="utf-8")
         with stage.path("inventory.csv").open("w", newline="", encoding="utf-8") as handle:
@@ -73,6 +86,9 @@ INVENTORY_SCHEMA = pa.schema(
         ("other_entities", pa.list_(pa.string())),
         ("data_type", pa.string()),
         ("mentions", pa.map_(pa.string(), pa.int64())),
+        ("kind", pa.string()),
+        ("status", pa.string()),
+        ("reason", pa.string()),
     ]
 )
 LINKS_SCHEMA = pa.schema(

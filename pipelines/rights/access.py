@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from connectors import Estate, Store, load_estate, open_store
+from connectors import Estate, Store, load_estate, open_stores
 from mappings import load_categories, load_notice
 from pipelines.errors import InputError
 from pipelines.output import staged_files
@@ -34,6 +34,7 @@ class AccessAnswer:
     period: Period
     counts: dict[str, int]
     not_searched: tuple[str, ...] = ()  # identifier paths inside documents, not searched yet
+    unreadable: tuple[str, ...] = ()  # tables the inventory could not read: the package may miss rows
 
 
 def answer_access(
@@ -58,7 +59,11 @@ def answer_access(
         package = write_package(request, meanings, facts, notice, categories, out, passphrase)
         counts = {r.key: r.rows.num_rows for r in request.tables}
         log_request(out, request, "access", outcome="complied", detail={"rows": sum(counts.values())})
-        answers.append(AccessAnswer(request.request_id, package, period, counts, tuple(request.not_searched)))
+        answers.append(
+            AccessAnswer(
+                request.request_id, package, period, counts, tuple(request.not_searched), tuple(catalog.unreadable)
+            )
+        )
     return answers
 
 
@@ -114,7 +119,7 @@ def find_records(
     `stores`: already open stores to use (left open); by default they are opened and closed here.
     """
     if stores is None:
-        opened = {name: open_store(name, config) for name, config in estate.stores.items()}
+        opened = open_stores(estate)
         try:
             return find_records(estate, catalog, identities, opened)
         finally:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors import Store, TableInfo, load_estate, open_store
+from connectors import Store, TableInfo, load_estate, open_stores
 from connectors.estate import ColumnRef
 from pipelines.errors import InputError
 from pipelines.output import staged_files
@@ -60,7 +60,7 @@ def answer_correction(
     estate = load_estate(estate_file)
     catalog = load_catalog(estate, inventory, out)
     digest = "correct-" + identity_hash(identity)
-    stores = {name: open_store(name, config) for name, config in estate.stores.items()}
+    stores = open_stores(estate)
     try:
         journal = open_journal(out, digest)
         if journal is None:
@@ -94,7 +94,7 @@ def answer_preference(
     estate = load_estate(estate_file)
     catalog = load_catalog(estate, None, out)
     digest = f"{purpose}-" + identity_hash(identity)
-    stores = {name: open_store(name, config) for name, config in estate.stores.items()}
+    stores = open_stores(estate)
     try:
         (records,) = find_records(estate, catalog, [identity], stores)
         journal = open_journal(out, digest)
@@ -158,6 +158,8 @@ def _plan(
         if record.reference or record.mention_only or not record.rows.num_rows:
             continue
         info = tables[(record.store, record.table)]
+        if info.kind == "view":  # never written: corrected through the tables it reads
+            continue
         columns = _columns(record, info, catalog, assignments)
         matched.update(columns.values())
         if columns:

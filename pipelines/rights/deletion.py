@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from connectors import Estate, Store, load_estate, open_store
+from connectors import Estate, Store, load_estate, open_stores
 from pipelines.rights.access import find_records
 from pipelines.rights.deletion_plan import DeletionPlan, plan_deletion
 from pipelines.rights.deletion_report import deletion_report, write_notices, write_report
@@ -34,6 +34,7 @@ class DeletionAnswer:
     residue: list[Residue]
     resumed: bool
     not_searched: tuple[str, ...] = ()  # identifier paths inside documents, not searched yet
+    unreadable: tuple[str, ...] = ()  # tables the inventory could not read: residue there is unknown
 
     @property
     def verified(self) -> bool:
@@ -52,14 +53,15 @@ def answer_deletion(
     digest = identity_hash(identity)
     unsearched = tuple(catalog.not_searched())
     journal = None if dry_run else open_journal(out, digest)
-    stores = {name: open_store(name, config) for name, config in estate.stores.items()}
+    stores = open_stores(estate)
     try:
         if journal is None:
             request_id = f"{dt.datetime.now(dt.UTC):%Y%m%d}-{uuid.uuid4().hex[:10]}"
             plan, identifiers = _plan(estate, catalog, stores, identity)
             if dry_run:
                 document = deletion_report(request_id, digest, plan, dry_run=True, not_searched=unsearched)
-                return DeletionAnswer(request_id, write_report(document, out), True, [], False, unsearched)
+                report = write_report(document, out)
+                return DeletionAnswer(request_id, report, True, [], False, unsearched, tuple(catalog.unreadable))
             journal = start_journal(out, digest, request_id, plan, identifiers)
             resumed = False
         else:
@@ -84,7 +86,9 @@ def answer_deletion(
         report = write_report(document, out)
         _log(out, journal.request_id, identity, residue)
         close_journal(journal)
-        return DeletionAnswer(journal.request_id, report, False, residue, resumed, unsearched)
+        return DeletionAnswer(
+            journal.request_id, report, False, residue, resumed, unsearched, tuple(catalog.unreadable)
+        )
     finally:
         for store in stores.values():
             store.close()

@@ -8,6 +8,7 @@
 - Shared and reference rows (an address two consumers use, a plan) are never touched: the
   consumer's link to them lives in their own rows, which go.
 - Another person's text that mentions the consumer keeps its row; the mention is redacted.
+- A view (plain or materialized) is never written: its rows go with the tables it reads.
 Steps come children before parents, so references never dangle mid-way.
 """
 
@@ -28,6 +29,7 @@ from pipelines.rights.model import TableRecords
 
 Action = Literal["delete", "deidentify", "redact", "correct"]
 REDACTED = "[redacted]"
+VIEW_KEPT = "a view, never written: its rows go with the tables it reads"
 
 
 @dataclass
@@ -74,7 +76,11 @@ def plan_deletion(
             plan.kept[record.key] = Kept(
                 record.rows.num_rows, "shared or reference data, not the consumer's alone"
             )
-        elif record.mention_only and record.keys is not None:
+        elif (
+            record.mention_only
+            and record.keys is not None
+            and tables[(record.store, record.table)].kind != "view"
+        ):
             plan.steps.append(_redaction(record, stores[record.store], identifiers))
     return plan
 
@@ -87,6 +93,9 @@ def _plan_own(
     estate: Estate,
     held: tuple[str, set[str]] | None,
 ) -> None:
+    if info.kind == "view":
+        plan.kept[record.key] = Kept(record.rows.num_rows, VIEW_KEPT)
+        return
     key = row_key(info, record.rows)
     rule = _exemption(estate, record)
     if rule is not None and rule.action == "retain":

@@ -60,13 +60,18 @@ class Catalog:
     edges: list[Edge]
     owned: set[TableKey] = field(default_factory=set)
     nested: list[NestedPath] = field(default_factory=list)  # PI inside documents, with a category
+    unreadable: list[str] = field(default_factory=list)  # "store.table" the inventory could not read
+    views: set[TableKey] = field(default_factory=set)  # read-only: never written by a request
 
     @classmethod
     def from_inventory(cls, document: Mapping[str, object], estate: Estate) -> Catalog:
         meanings: dict[TableKey, dict[str, ColumnMeaning]] = {}
         paths: dict[tuple[TableKey, str], list[tuple[str, ColumnMeaning]]] = {}
+        views: set[TableKey] = set()
         for record in document["columns"]:  # type: ignore[attr-defined]
             key = (str(record["store"]), str(record["table"]))
+            if record.get("kind") == "view":
+                views.add(key)
             meaning = ColumnMeaning(
                 record.get("category"), record.get("entity"), record.get("sensitive_kind")
             )
@@ -84,7 +89,8 @@ class Catalog:
             for path, m in leaves
             if m.category and m.entity
         ]
-        catalog = cls(meanings, [_edge(link) for link in links], nested=nested)
+        catalog = cls(meanings, [_edge(link) for link in links], nested=nested, views=views)
+        catalog.unreadable = [str(t) for t in document.get("unreadable", [])]  # type: ignore[attr-defined]
         catalog.owned = catalog._owned_tables()
         return catalog
 

@@ -31,6 +31,7 @@ def load_catalog(estate: Estate, inventory: Path | None, out: Path) -> Catalog:
     document = {
         "columns": [c.as_dict() for c in scanned.columns],
         "links": [x.as_record() for x in scanned.links],
+        "unreadable": [t.qualified for t in scanned.unreadable],
     }
     return Catalog.from_inventory(document, estate)
 
