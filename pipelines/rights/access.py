@@ -61,7 +61,12 @@ def answer_access(
         log_request(out, request, "access", outcome="complied", detail={"rows": sum(counts.values())})
         answers.append(
             AccessAnswer(
-                request.request_id, package, period, counts, tuple(request.not_searched), tuple(catalog.unreadable)
+                request.request_id,
+                package,
+                period,
+                counts,
+                tuple(request.not_searched),
+                tuple(catalog.unreadable),
             )
         )
     return answers

@@ -61,7 +61,9 @@ def answer_deletion(
             if dry_run:
                 document = deletion_report(request_id, digest, plan, dry_run=True, not_searched=unsearched)
                 report = write_report(document, out)
-                return DeletionAnswer(request_id, report, True, [], False, unsearched, tuple(catalog.unreadable))
+                return DeletionAnswer(
+                    request_id, report, True, [], False, unsearched, tuple(catalog.unreadable)
+                )
             journal = start_journal(out, digest, request_id, plan, identifiers)
             resumed = False
         else:
