@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from pipelines.discovery.analyzer import AnalyzerSetup
 from pipelines.discovery.column_names import NameHint, vocabulary
-from pipelines.discovery.names_lexicon import person_name_share
+from pipelines.discovery.names_lexicon import person_name_share, placeholder_share
 from pipelines.discovery.profile import ColumnSample
 from pipelines.discovery.recognizers.media import binary_content
 from pipelines.discovery.value_evidence import NER_ENTITIES, Support, ValueEvidence, value_evidence
@@ -102,6 +102,9 @@ def _classify(sample: ColumnSample, setup: AnalyzerSetup, table: str) -> ColumnF
     if mixed is not None:
         return mixed
     if _is_free_text(sample, hints):
+        if placeholder_share(sample.distinct) >= 0.5:
+            reason = "free text: placeholder text (lorem ipsum), no PI"
+            return ColumnFinding(sample.name, "FREE_TEXT", 0.8, 1.0, (reason,))
         mentions = value_evidence(sample, setup, free_text=True).mentioned
         kinds = ", ".join(sorted(mentions)) or "no PI found in the analysed values"
         reason = f"free text: {sample.mean_words:.0f} words on average; mentions {kinds}"
@@ -147,8 +150,11 @@ def _candidates(sample: ColumnSample, hints: list[NameHint], evidence: ValueEvid
     found: dict[str, _Candidate] = {}
     for hint in hints:
         candidate = _from_name(sample, hint, evidence)
+        if candidate is None and hint.pattern.endswith(" name") and not found:
+            # 'user name' holding 'Tonnie Vasin': not a login's shape, but people's names
+            candidate = _bare_name(sample, hint, evidence)
         if candidate is not None:
-            found[hint.entity] = candidate
+            found[candidate.entity] = candidate
     for entity, support in evidence.entities.items():
         if entity in found or (words.contradicts(sample.name, entity) and not _decisive(support)):
             continue
@@ -236,7 +242,7 @@ def _from_name(sample: ColumnSample, hint: NameHint, evidence: ValueEvidence) ->
     prevalence = support.prevalence if support else 0.0
     name_reason = f"name '{sample.name}' matches '{hint.pattern}'"
     if hint.bare_name:
-        return _bare_name(sample, shape, prevalence, name_reason)
+        return _bare_name(sample, hint, evidence)
     if hint.strength == "strong" and (shape >= MIN_FIT or prevalence >= 0.5):
         confidence = 0.6 + 0.25 * shape + 0.15 * prevalence
         reasons = (name_reason, f"{shape:.0%} of values have its shape", *_value_reason(support))
@@ -247,8 +253,11 @@ def _from_name(sample: ColumnSample, hint: NameHint, evidence: ValueEvidence) ->
     return None
 
 
-def _bare_name(sample: ColumnSample, shape: float, ner: float, name_reason: str) -> _Candidate | None:
+def _bare_name(sample: ColumnSample, hint: NameHint, evidence: ValueEvidence) -> _Candidate | None:
     """A column called just 'name' holds people only if the values read as people's names."""
+    shape = fit("PERSON", sample.values, sample.texts, len(sample.distinct))
+    ner = evidence.prevalence("PERSON")
+    name_reason = f"name '{sample.name}' matches '{hint.pattern}'"
     if shape < MIN_FIT:
         return None
     lexicon = person_name_share(sample.distinct)

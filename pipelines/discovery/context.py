@@ -29,6 +29,8 @@ from pipelines.discovery.column_names import tokens, vocabulary
 
 ASSOCIATED = frozenset({"commercial", "network_activity", "inferences"})
 DIRECT = frozenset({"identifiers", "customer_records"})  # categories that make a table a consumer's
+# Categories that make a table's rows people's even without a name: de-identified demographics.
+DESCRIBES_PEOPLE = DIRECT | {"protected_classifications"}
 # Identifiers that name things as readily as people: a song's title and composer, a product's page.
 NAMING = frozenset({"PERSON", "URL"})
 PersonalEvidence = Literal["identifies", "names", "none"]
@@ -72,8 +74,8 @@ def direct_categories(findings: Iterable[ColumnFinding], categories: CategoryMap
 
 
 def personal_evidence(findings: Iterable[ColumnFinding], categories: CategoryMap) -> PersonalEvidence:
-    """Whether a table's own columns identify a person, only name someone or something, or neither."""
-    direct = {f.entity for f in findings if f.entity and _category(f.entity, categories) in DIRECT}
+    """Whether a table's own columns identify or describe people, only name someone or something, or neither."""
+    direct = {f.entity for f in findings if f.entity and _category(f.entity, categories) in DESCRIBES_PEOPLE}
     if not direct:
         return "none"
     return "names" if direct <= NAMING else "identifies"
