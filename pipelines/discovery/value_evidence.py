@@ -27,7 +27,7 @@ MAX_SLOW = 25  # distinct values given to phone and NER recognizers
 MAX_FREE_TEXT = 12  # values of a free-text column analysed for the kinds of PI they mention
 COVERAGE = 0.8  # a result must cover this share of the value
 MAX_VALUE_CHARS = 2_000  # longer values are no one entity's whole value: only free text
-MAX_TEXT_CHARS = 5_000  # free text: the analyzer (spaCy NER) reads this much of a value, cut at a space
+MAX_TEXT_CHARS = 1_500  # free text: the analyzer (spaCy NER) reads this much of a value, cut at a space
 NER_ENTITIES = ("PERSON", "LOCATION", "NRP", "ORGANIZATION")
 
 
