@@ -29,6 +29,8 @@ from pipelines.discovery.column_names import tokens, vocabulary
 
 ASSOCIATED = frozenset({"commercial", "network_activity", "inferences"})
 DIRECT = frozenset({"identifiers", "customer_records"})  # categories that make a table a consumer's
+# Categories of what describes a person (employer, nationality): a key column holding one refers to a row.
+DESCRIPTIVE = frozenset({"professional", "protected_classifications"})
 # Categories that make a table's rows people's even without a name: de-identified demographics.
 DESCRIBES_PEOPLE = DIRECT | {"protected_classifications"}
 # Identifiers that name things as readily as people: a song's title and composer, a product's page.
@@ -120,6 +122,10 @@ def verdict(finding: ColumnFinding, context: TableContext, categories: CategoryM
             return Verdict(entity, None, None, "row maintenance: when the row was last written")
     if entity in VISITED and context.activity_log:
         category = "network_activity"
+    if finding.column in context.keys and category in DESCRIPTIVE:
+        return Verdict(
+            entity, None, None, "a key: it refers to a row ('base.main_company'), it describes no one"
+        )
     if entity in HELD_WITH_FINANCIAL and _holds_financial(context, categories):
         category = "customer_records"
     if category in ASSOCIATED and context.consumer is None:
