@@ -3,15 +3,16 @@
 A US business's data is full of ten-digit numbers grouped 3-3-4: that is how US phone numbers are
 written, and one in eleven of them passes the NHS checksum (``+1 415 555 3007`` does). So a
 country-specific id counts only where the text says what it is: one of the recognizer's context
-words (``nhs``, ``national insurance`` ...) near the match, or in the column's name when the whole
-value is the id; and never where the digits are part of a phone number (a ``+`` country code,
-brackets, or phone words before them). Checksums still apply (Presidio's own validation).
+words (``nhs``, ``national insurance`` ...) within 40 characters of the match; and never where the
+digits are part of a phone number (a ``+`` country code, brackets, or phone words before them).
+Checksums still apply (Presidio's own validation). A column of bare numbers is therefore not
+taken for NHS numbers by its values alone.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.predefined_recognizers import NhsRecognizer, UkNinoRecognizer
@@ -27,13 +28,12 @@ class ContextBoundId:
     """Mixin: keep a result only with a context word near it, and never inside a phone number."""
 
     context: list[str]
-    PHONE_BEFORE: ClassVar[re.Pattern[str]] = _PHONE_BEFORE
 
-    def corroborated(self, text: str, result: RecognizerResult, name: str = "") -> bool:
+    def corroborated(self, text: str, result: RecognizerResult) -> bool:
         before = text[max(0, result.start - CONTEXT_WINDOW) : result.start]
-        if self.PHONE_BEFORE.search(before):
+        if _PHONE_BEFORE.search(before):
             return False
-        around = (before + " " + text[result.end : result.end + CONTEXT_WINDOW] + " " + name).lower()
+        around = (before + " " + text[result.end : result.end + CONTEXT_WINDOW]).lower()
         return any(re.search(rf"\b{re.escape(word)}\b", around) for word in self.context)
 
     def kept(self, text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
