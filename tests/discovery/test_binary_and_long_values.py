@@ -50,7 +50,7 @@ def _columns() -> dict[str, list[bytes]]:
     columns = {name: [make() for _ in range(n)] for name, make in IMAGES.items()}
     columns["location"] = [_point(-122.4 + i / 100, 37.7 + i / 100, srid_prefix=i % 2 == 0) for i in range(n)]
     columns["payload"] = [b"\x00\xff\xfe" + _noise(64) for _ in range(n)]
-    columns["note_bytes"] = [f"email me at {e}".encode() for e in EMAILS]
+    columns["contact"] = [f"backup.{e}".encode() for e in EMAILS]  # UTF-8 bytes: text
     return columns
 
 
@@ -68,7 +68,7 @@ def _assert_recognised(found: dict[str, dict[str, Any]]) -> None:
         assert "candidate biometric" in found[name]["evidence"]
     assert (found["location"]["entity"], found["location"]["category"]) == ("GEO_COORDINATES", "geolocation")
     assert found["payload"]["category"] is None and "not decoded" in found["payload"]["evidence"]
-    assert found["note_bytes"]["entity"] == "FREE_TEXT" or found["note_bytes"]["category"] == "identifiers"
+    assert (found["contact"]["entity"], found["contact"]["category"]) == ("EMAIL_ADDRESS", "identifiers")
 
 
 def test_binary_parquet_columns_are_recognised_by_content(tmp_path: Path) -> None:
