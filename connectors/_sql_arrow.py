@@ -72,7 +72,9 @@ class BatchBuilder:
     """Builds Arrow record batches from the rows of one query.
 
     A column whose values do not fit its mapped type (text in an SQLite INTEGER column, a
-    NaN in a NUMERIC) is read as text instead, in this batch and every later one.
+    NaN in a NUMERIC) is read as text instead, in this batch and every later one; as bytes
+    when the driver returns bytes that are not UTF-8 (a geometry, a type SQLAlchemy does not
+    know): binary is never decoded by force.
     """
 
     def __init__(self, fields: Sequence[pa.Field]) -> None:
@@ -89,8 +91,9 @@ class BatchBuilder:
             column = values[i] if values else ()
             array = _array(column, field.type)
             if array is None:
-                field = self._fields[i] = field.with_type(pa.string())
-                array = pa.array([_text(v) for v in column], pa.string())
+                binary = any(_undecodable(v) for v in column)
+                field = self._fields[i] = field.with_type(pa.binary() if binary else pa.string())
+                array = pa.array([(_bytes if binary else _text)(v) for v in column], field.type)
             arrays.append(array)
         return pa.RecordBatch.from_arrays(arrays, schema=self.schema)
 
@@ -125,8 +128,26 @@ def _coercion(type_: pa.DataType) -> Callable[[object], object]:
     if pa.types.is_boolean(type_):
         return lambda v: bool(v) if isinstance(v, (int, Decimal)) else v
     if pa.types.is_binary(type_):
-        return lambda v: v.encode("utf-8") if isinstance(v, str) else v
+        return _bytes
     return _text
+
+
+def _undecodable(value: object) -> bool:
+    if not isinstance(value, (bytes, bytearray, memoryview)):
+        return False
+    try:
+        bytes(value).decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _bytes(value: object) -> bytes | None:
+    if value is None or isinstance(value, bytes):
+        return value
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    return str(value).encode("utf-8")
 
 
 def _decimal(value: object, scale: int) -> object:
@@ -149,11 +170,7 @@ def _text(value: object) -> str | None:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, (bytes, bytearray, memoryview)):
-        raw = bytes(value)
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return raw.hex()
+        return bytes(value).decode("utf-8")  # UnicodeDecodeError (a ValueError): read as binary
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, default=str)
     if isinstance(value, (dt.date, dt.time)):

@@ -29,9 +29,7 @@ from presidio_analyzer.predefined_recognizers import (
     IpRecognizer,
     MacAddressRecognizer,
     MedicalLicenseRecognizer,
-    NhsRecognizer,
     PhoneRecognizer,
-    UkNinoRecognizer,
     UrlRecognizer,
     UsBankRecognizer,
     UsItinRecognizer,
@@ -44,6 +42,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipelines.discovery.recognizers import iot_recognizers
+from pipelines.discovery.recognizers.government import country_id_recognizers
 
 NlpMode = Literal["auto", "spacy", "none"]
 LANGUAGE = "en"
@@ -56,7 +55,8 @@ MISSING_MODEL_NOTICE = (
 NER_OFF_NOTICE = f"spaCy NER off (nlp='none'): {_WITHOUT_NER}"
 
 # Presidio's predefined recognizers for US and EU data whose behaviour we keep as is
-# (CreditCardRecognizer and EmailRecognizer are replaced: see REPLACED_PRESIDIO_RECOGNIZERS).
+# (CreditCardRecognizer and EmailRecognizer are replaced: see REPLACED_PRESIDIO_RECOGNIZERS; the UK
+# NHS and NINO recognizers are held to their context words: recognizers/government.py).
 PRESIDIO_RECOGNIZERS: tuple[Callable[..., EntityRecognizer], ...] = (
     UsSsnRecognizer,
     UsItinRecognizer,
@@ -65,8 +65,6 @@ PRESIDIO_RECOGNIZERS: tuple[Callable[..., EntityRecognizer], ...] = (
     UsBankRecognizer,
     AbaRoutingRecognizer,
     MedicalLicenseRecognizer,
-    NhsRecognizer,
-    UkNinoRecognizer,
     IbanRecognizer,
     PhoneRecognizer,
     IpRecognizer,
@@ -137,7 +135,8 @@ def _presidio_ner_configuration() -> NerModelConfiguration:
 def _registry(nlp_engine: SpacyNlpEngine, ner: bool) -> RecognizerRegistry:
     recognizers = [recognizer(supported_language=LANGUAGE) for recognizer in PRESIDIO_RECOGNIZERS]
     registry = RecognizerRegistry(
-        recognizers=[*recognizers, *iot_recognizers(LANGUAGE)], supported_languages=[LANGUAGE]
+        recognizers=[*recognizers, *country_id_recognizers(LANGUAGE), *iot_recognizers(LANGUAGE)],
+        supported_languages=[LANGUAGE],
     )
     if ner:
         registry.add_nlp_recognizer(nlp_engine=nlp_engine)

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field, replace
 
 from pipelines.discovery.analyzer import AnalyzerSetup
 from pipelines.discovery.column_names import NameHint, vocabulary
-from pipelines.discovery.names_lexicon import person_name_share
+from pipelines.discovery.names_lexicon import person_name_share, placeholder_share
 from pipelines.discovery.profile import ColumnSample
+from pipelines.discovery.recognizers.media import binary_content
 from pipelines.discovery.value_evidence import NER_ENTITIES, Support, ValueEvidence, value_evidence
 from pipelines.discovery.value_shapes import SHAPES, fit
 
@@ -27,6 +28,8 @@ STRONG_SCORE = 0.3  # a recognizer result at or above this is evidence by itself
 MIN_FIT = 0.7  # share of values that must have the named entity's shape
 ALONE_PREVALENCE = 0.6  # values alone decide when this share is recognised
 ALONE_SCORE = 0.4
+MIXED_PART = 0.2  # in a mixed column, each kind explains at least this share of the values
+MIXED_OVERLAP = 0.2  # ... and shares at most this share of its values with another kind
 # When two entities explain the values equally, the more specific one wins.
 SPECIFICITY = (
     "ICCID",
@@ -84,6 +87,8 @@ def classify_column(sample: ColumnSample, setup: AnalyzerSetup, table: str = "")
 
 def _classify(sample: ColumnSample, setup: AnalyzerSetup, table: str) -> ColumnFinding:
     hints = vocabulary().hints(sample.name, table)
+    if sample.undecoded is not None and len(sample.undecoded) > sample.non_empty:
+        return _binary(sample)
     if sample.non_empty == 0:
         said = f"; name suggests {hints[0].entity}" if hints else ""
         return ColumnFinding(sample.name, None, 0.0, 0.0, (f"no values in the sample{said}",))
@@ -93,7 +98,13 @@ def _classify(sample: ColumnSample, setup: AnalyzerSetup, table: str) -> ColumnF
         best = candidates[0]
         others = tuple(c.entity for c in candidates[1:] if c.confidence >= 0.5)
         return ColumnFinding(sample.name, best.entity, best.confidence, best.prevalence, best.reasons, others)
+    mixed = _mixed(sample, evidence)
+    if mixed is not None:
+        return mixed
     if _is_free_text(sample, hints):
+        if placeholder_share(sample.distinct) >= 0.5:
+            reason = "free text: placeholder text (lorem ipsum), no PI"
+            return ColumnFinding(sample.name, "FREE_TEXT", 0.8, 1.0, (reason,))
         mentions = value_evidence(sample, setup, free_text=True).mentioned
         kinds = ", ".join(sorted(mentions)) or "no PI found in the analysed values"
         reason = f"free text: {sample.mean_words:.0f} words on average; mentions {kinds}"
@@ -105,6 +116,25 @@ def _classify(sample: ColumnSample, setup: AnalyzerSetup, table: str) -> ColumnF
     why = "no recognizer or name explains the values"
     if hints:
         why = f"name suggests {hints[0].entity} but the values do not have its shape"
+    return ColumnFinding(sample.name, None, 0.0, 0.0, (why,))
+
+
+def _binary(sample: ColumnSample) -> ColumnFinding:
+    """Bytes that are not text, recognised by their content (an image, a point), never decoded."""
+    assert sample.undecoded is not None
+    raw = sample.undecoded.to_pylist()
+    kinds = [binary_content(value) for value in raw]
+    found = [k for k in kinds if k is not None]
+    if found:
+        entity = max({k.entity for k in found}, key=lambda e: sum(k.entity == e for k in found))
+        share = sum(k.entity == entity for k in found) / len(raw)
+        formats = ", ".join(sorted({k.format for k in found if k.entity == entity}))
+        if share >= ALONE_PREVALENCE:
+            notes = {k.note for k in found if k.entity == entity and k.note}
+            reason = f"binary values: {share:.0%} are {formats} by their content"
+            return ColumnFinding(sample.name, entity, 0.6 + 0.35 * share, share, (reason, *sorted(notes)))
+    size = sum(len(value) for value in raw) / len(raw)
+    why = f"binary values ({size:,.0f} bytes on average), not text and of no known content: not decoded"
     return ColumnFinding(sample.name, None, 0.0, 0.0, (why,))
 
 
@@ -120,17 +150,63 @@ def _candidates(sample: ColumnSample, hints: list[NameHint], evidence: ValueEvid
     found: dict[str, _Candidate] = {}
     for hint in hints:
         candidate = _from_name(sample, hint, evidence)
+        if candidate is None and hint.pattern.endswith(" name") and not found:
+            # 'user name' holding 'Tonnie Vasin': not a login's shape, but people's names
+            candidate = _bare_name(sample, hint, evidence)
         if candidate is not None:
-            found[hint.entity] = candidate
+            found[candidate.entity] = candidate
     for entity, support in evidence.entities.items():
-        if entity in found or words.contradicts(sample.name, entity):
+        if entity in found or (words.contradicts(sample.name, entity) and not _decisive(support)):
             continue
         if entity in NER_ENTITIES and any(h.entity in NER_FAMILY and h.entity != entity for h in hints):
             continue  # 'City' holding 'ST JOHNS': the name says place, NER's 'person' is a misreading
         candidate = _from_values(sample, entity, support)
         if candidate is not None:
             found[entity] = candidate
-    return [c for c in found.values() if not words.contradicts(sample.name, c.entity)]
+    return [
+        c
+        for c in found.values()
+        if not words.contradicts(sample.name, c.entity) or _decisive(evidence.entities.get(c.entity))
+    ]
+
+
+def _decisive(support: Support | None) -> bool:
+    """Values in a self-describing format ($2b$12$...) decide, whatever the name says ('pwd_digest')."""
+    return support is not None and support.decisive >= ALONE_PREVALENCE
+
+
+def _mixed(sample: ColumnSample, evidence: ValueEvidence) -> ColumnFinding | None:
+    """A column holding two kinds (half emails, half phones): the majority, with the others beside it."""
+    words = vocabulary()
+    parts = sorted(
+        (
+            (entity, support)
+            for entity, support in evidence.entities.items()
+            if support.score >= ALONE_SCORE
+            and support.prevalence >= MIXED_PART
+            and entity not in NER_ENTITIES
+            and not words.contradicts(sample.name, entity)
+        ),
+        key=lambda part: part[1].prevalence,
+        reverse=True,
+    )
+    chosen: list[tuple[str, Support]] = []
+    for entity, support in parts:
+        if all(
+            len(support.matched & other.matched) <= MIXED_OVERLAP * len(support.matched)
+            for _, other in chosen
+        ):
+            chosen.append((entity, support))
+    covered = sum(support.prevalence for _, support in chosen)
+    if len(chosen) < 2 or covered < ALONE_PREVALENCE:
+        return None
+    (entity, best), others = chosen[0], chosen[1:]
+    shares = ", ".join(f"{s.prevalence:.0%} {e} ({s.recognizer}, e.g. {s.example})" for e, s in chosen)
+    confidence = min(0.9, 0.35 + 0.5 * covered * min(1.0, best.score + 0.2))
+    reason = f"mixed values: {shares}"
+    return ColumnFinding(
+        sample.name, entity, confidence, best.prevalence, (reason,), tuple(e for e, _ in others)
+    )
 
 
 def _from_values(sample: ColumnSample, entity: str, support: Support) -> _Candidate | None:
@@ -166,7 +242,7 @@ def _from_name(sample: ColumnSample, hint: NameHint, evidence: ValueEvidence) ->
     prevalence = support.prevalence if support else 0.0
     name_reason = f"name '{sample.name}' matches '{hint.pattern}'"
     if hint.bare_name:
-        return _bare_name(sample, shape, prevalence, name_reason)
+        return _bare_name(sample, hint, evidence)
     if hint.strength == "strong" and (shape >= MIN_FIT or prevalence >= 0.5):
         confidence = 0.6 + 0.25 * shape + 0.15 * prevalence
         reasons = (name_reason, f"{shape:.0%} of values have its shape", *_value_reason(support))
@@ -177,8 +253,11 @@ def _from_name(sample: ColumnSample, hint: NameHint, evidence: ValueEvidence) ->
     return None
 
 
-def _bare_name(sample: ColumnSample, shape: float, ner: float, name_reason: str) -> _Candidate | None:
+def _bare_name(sample: ColumnSample, hint: NameHint, evidence: ValueEvidence) -> _Candidate | None:
     """A column called just 'name' holds people only if the values read as people's names."""
+    shape = fit("PERSON", sample.values, sample.texts, len(sample.distinct))
+    ner = evidence.prevalence("PERSON")
+    name_reason = f"name '{sample.name}' matches '{hint.pattern}'"
     if shape < MIN_FIT:
         return None
     lexicon = person_name_share(sample.distinct)

@@ -37,6 +37,13 @@ class Vocabulary:
     vetoes: frozenset[str]
     qualifiers: frozenset[str]
     contradictions: dict[str, frozenset[str]]
+    commercial_records: frozenset[str] = frozenset()  # table-name words of purchase records
+    row_maintenance: tuple[tuple[str, ...], ...] = ()  # names of a row's last-written time
+
+    def is_row_maintenance(self, name: str) -> bool:
+        """Whether the column's name says it is when the row was last written ('last_update')."""
+        words = tokens(name)
+        return any(_find(words, phrase) >= 0 for phrase in self.row_maintenance)
 
     def contradicts(self, name: str, entity: str) -> bool:
         """Whether the name rules the entity out ('firmware_version' rules out IP_ADDRESS)."""
@@ -119,4 +126,6 @@ def vocabulary() -> Vocabulary:
         vetoes=frozenset(str(v) for v in raw["vetoes"]),
         qualifiers=frozenset(str(q) for q in raw["qualifiers"]),
         contradictions={e: frozenset(map(str, words)) for e, words in raw["contradictions"].items()},
+        commercial_records=frozenset(str(w) for w in raw["commercial_records"]),
+        row_maintenance=tuple(tuple(str(p).split()) for p in raw["row_maintenance"]),
     )

@@ -8,6 +8,8 @@ A column classifier sees values; whether they are personal information depends o
   column-level view, where such columns get no category);
 - a timestamp takes the category of the record it dates (an invoice's date is transaction
   history, a session's start is network activity, a segment's update is part of the inference);
+  a row-maintenance time (`last_update`) dates only transactions and profiles, not an identity
+  record or a reference table;
 - a URL is an online identifier, except in an activity log, where it is a page visited;
 - a name or address held with a card or bank number is a customer record (1798.80(e));
 - in a consumer's activity log (events per device or SIM), every other descriptive column is part
@@ -19,32 +21,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from mappings import CategoryMap
 from pipelines.discovery.classify import ColumnFinding
-from pipelines.discovery.column_names import tokens
+from pipelines.discovery.column_names import tokens, vocabulary
 
 ASSOCIATED = frozenset({"commercial", "network_activity", "inferences"})
 DIRECT = frozenset({"identifiers", "customer_records"})  # categories that make a table a consumer's
+# Categories of what describes a person (employer, nationality): a key column holding one refers to a row.
+DESCRIPTIVE = frozenset({"professional", "protected_classifications"})
+# Categories that make a table's rows people's even without a name: de-identified demographics.
+DESCRIBES_PEOPLE = DIRECT | {"protected_classifications"}
+# Identifiers that name things as readily as people: a song's title and composer, a product's page.
+NAMING = frozenset({"PERSON", "URL"})
+PersonalEvidence = Literal["identifies", "names", "none"]
 DATED = frozenset({"TIMESTAMP", "TRANSACTION_DATE"})
+RECORDS_DATED_BY_MAINTENANCE = frozenset({"commercial", "inferences"})  # a row's update is part of them
 VISITED = frozenset({"URL"})  # in an activity log, the pages visited
 HELD_WITH_FINANCIAL = frozenset({"PERSON", "STREET_ADDRESS", "POSTAL_CODE"})
 DEVICE_IDS = frozenset({"IMSI", "IMEI", "ICCID", "MSISDN", "IP_ADDRESS", "COOKIE_ID", "MAC_ADDRESS"})
-COMMERCIAL_RECORDS = frozenset(
-    {
-        "invoice",
-        "payment",
-        "order",
-        "purchase",
-        "transaction",
-        "subscription",
-        "billing",
-        "charge",
-        "receipt",
-        "refund",
-        "bill",
-    }
-)
 # Which category a free-text column takes, by the most telling PI it mentions.
 MENTION_ORDER = (
     "customer_records",
@@ -79,13 +75,21 @@ def direct_categories(findings: Iterable[ColumnFinding], categories: CategoryMap
     return {c for f in findings if f.entity and (c := _category(f.entity, categories))}
 
 
+def personal_evidence(findings: Iterable[ColumnFinding], categories: CategoryMap) -> PersonalEvidence:
+    """Whether a table's own columns identify or describe people, only name someone or something, or neither."""
+    direct = {f.entity for f in findings if f.entity and _category(f.entity, categories) in DESCRIBES_PEOPLE}
+    if not direct:
+        return "none"
+    return "names" if direct <= NAMING else "identifies"
+
+
 def table_context(
     table: str, findings: list[ColumnFinding], consumer: bool | None, keys: Iterable[str] = ()
 ) -> TableContext:
     entities = frozenset(f.entity for f in findings if f.entity)
     words = set(tokens(table.split(".")[-1]))
     words |= {w[:-1] for w in words if w.endswith("s")}
-    if words & COMMERCIAL_RECORDS:
+    if words & vocabulary().commercial_records:
         record = "commercial"
     elif entities & {"SCORE", "SEGMENT"}:
         record = "inferences"
@@ -114,8 +118,14 @@ def verdict(finding: ColumnFinding, context: TableContext, categories: CategoryM
     category = _category(entity, categories)
     if entity in DATED and category is not None:
         category = context.record
+        if category not in RECORDS_DATED_BY_MAINTENANCE and vocabulary().is_row_maintenance(finding.column):
+            return Verdict(entity, None, None, "row maintenance: when the row was last written")
     if entity in VISITED and context.activity_log:
         category = "network_activity"
+    if finding.column in context.keys and category in DESCRIPTIVE:
+        return Verdict(
+            entity, None, None, "a key: it refers to a row ('base.main_company'), it describes no one"
+        )
     if entity in HELD_WITH_FINANCIAL and _holds_financial(context, categories):
         category = "customer_records"
     if category in ASSOCIATED and context.consumer is None:

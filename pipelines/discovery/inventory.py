@@ -19,7 +19,7 @@ from connectors.estate_names import check_names
 from mappings import CategoryMap, load_categories
 from pipelines.discovery.analyzer import AnalyzerSetup, build_analyzer
 from pipelines.discovery.classify import ColumnFinding, classify_column
-from pipelines.discovery.context import DIRECT, TableContext, direct_categories, table_context, verdict
+from pipelines.discovery.context import TableContext, personal_evidence, table_context, verdict
 from pipelines.discovery.links import InferredLink, LinkInputs, TableKey, infer_links
 from pipelines.discovery.nested import PathFinding, classify_nested, qualified
 from pipelines.discovery.ownership import consumer_tables, key_columns
@@ -267,8 +267,8 @@ def _links(estate: Estate, stores: dict[str, Store], tables: list[_Table]) -> li
 
 
 def _records(tables: list[_Table], links: list[InferredLink], categories: CategoryMap) -> list[ColumnRecord]:
-    direct = {t.key for t in tables if direct_categories(_all_findings(t), categories) & DIRECT}
-    consumers = consumer_tables({t.key for t in tables}, direct, links)
+    evidence = {t.key: personal_evidence(_all_findings(t), categories) for t in tables}
+    consumers = consumer_tables(evidence, links)
     records = []
     for table in tables:
         keys = key_columns(table.key, table.info, links)

@@ -3,34 +3,46 @@
 A table belongs to consumers when it holds a consumer identifier itself (an email, a name, an
 IMSI...) or refers, through a chain of references, to a table that does: payments -> invoices ->
 customers. Being referred to is not enough: a plan catalogue that subscriptions point at is not
-any consumer's. The same identity value held in two tables (`a = b`) makes both consumers' when
+any consumer's, nor is a catalogue whose only identifiers are names (tracks, products). The same identity value held in two tables (`a = b`) makes both consumers' when
 either is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from connectors import TableInfo
 from pipelines.discovery.column_names import tokens
+from pipelines.discovery.context import PersonalEvidence
 from pipelines.discovery.links import InferredLink, TableKey
 
 
 def consumer_tables(
-    tables: set[TableKey], direct: set[TableKey], links: Iterable[InferredLink]
+    evidence: Mapping[TableKey, PersonalEvidence], links: Iterable[InferredLink]
 ) -> set[TableKey]:
+    """The tables whose rows belong to consumers, from what each table's own columns show.
+
+    A table whose only identifiers are names (a track's title and composer, a product's name and
+    page) and that other tables refer to is a catalogue: the rows a consumer's order points at are
+    not the consumer's, and nothing becomes a consumer's by referring to them.
+    """
     edges: dict[TableKey, set[TableKey]] = {}  # table -> tables whose consumers it records
+    referenced: set[TableKey] = set()
     for found in links:
         source = (found.link.source.store, found.link.source.table)
         target = (found.link.target.store, found.link.target.table)
         edges.setdefault(source, set()).add(target)
         if found.link.kind == "same_identity":
             edges.setdefault(target, set()).add(source)
-    consumers = set(direct) & tables
+        elif source != target:
+            referenced.add(target)
+    consumers = {
+        t for t, e in evidence.items() if e == "identifies" or (e == "names" and t not in referenced)
+    }
     changed = True
     while changed:
         changed = False
-        for table in tables - consumers:
+        for table in set(evidence) - consumers:
             if edges.get(table, set()) & consumers:
                 consumers.add(table)
                 changed = True

@@ -18,6 +18,7 @@ class ColumnSample:
     values: pa.Array  # the non-null values, in their own type
     texts: pa.Array  # the same as stripped strings, empty ones dropped
     distinct: pa.Array  # distinct texts
+    undecoded: pa.Array | None = None  # binary columns: the values that are not UTF-8 text, as bytes
 
     @property
     def kind(self) -> Kind:
@@ -56,7 +57,12 @@ class ColumnSample:
 def column_sample(name: str, column: pa.ChunkedArray | pa.Array) -> ColumnSample:
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     values = pc.drop_null(array)
-    texts = pc.utf8_trim_whitespace(_as_text(values))
+    undecoded = None
+    if is_binary(values.type):
+        decoded, undecoded = _split_binary(values)
+        texts = pc.utf8_trim_whitespace(decoded)
+    else:
+        texts = pc.utf8_trim_whitespace(_as_text(values))
     texts = pc.filter(texts, pc.not_equal(texts, ""))
     return ColumnSample(
         name=name,
@@ -65,7 +71,24 @@ def column_sample(name: str, column: pa.ChunkedArray | pa.Array) -> ColumnSample
         values=values,
         texts=texts,
         distinct=pc.unique(texts),
+        undecoded=undecoded,
     )
+
+
+def is_binary(dtype: pa.DataType) -> bool:
+    return bool(pa.types.is_binary(dtype) or pa.types.is_large_binary(dtype))
+
+
+def _split_binary(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Binary values that are valid UTF-8 (text, decoded), and the others, kept as bytes."""
+    texts: list[str] = []
+    opaque: list[bytes] = []
+    for value in values.to_pylist():
+        try:
+            texts.append(value.decode("utf-8"))
+        except UnicodeDecodeError:
+            opaque.append(value)
+    return pa.array(texts, pa.string()), pa.array(opaque, pa.binary())
 
 
 def _as_text(values: pa.Array) -> pa.Array:
@@ -75,8 +98,6 @@ def _as_text(values: pa.Array) -> pa.Array:
         return pc.cast(
             pc.cast(values, pa.large_string()) if pa.types.is_dictionary(values.type) else values, pa.string()
         )
-    if pa.types.is_binary(values.type) or pa.types.is_large_binary(values.type):
-        return pc.cast(values, pa.string(), safe=False)
     if pa.types.is_nested(values.type):
         return pa.array([str(v) for v in values.to_pylist()], pa.string())
     return pc.cast(values, pa.string())

@@ -26,6 +26,8 @@ MAX_CHECKED = 40  # candidates one recognizer validates; the share found stands 
 MAX_SLOW = 25  # distinct values given to phone and NER recognizers
 MAX_FREE_TEXT = 12  # values of a free-text column analysed for the kinds of PI they mention
 COVERAGE = 0.8  # a result must cover this share of the value
+MAX_VALUE_CHARS = 2_000  # longer values are no one entity's whole value: only free text
+MAX_TEXT_CHARS = 1_500  # free text: the analyzer (spaCy NER) reads this much of a value, cut at a space
 NER_ENTITIES = ("PERSON", "LOCATION", "NRP", "ORGANIZATION")
 
 
@@ -37,6 +39,8 @@ class Support:
     score: float  # best recognizer score among them
     recognizer: str
     example: str  # masked
+    decisive: float = 0.0  # share matched by a self-describing format (recognizers/base.py DECISIVE)
+    matched: frozenset[int] = frozenset()  # indexes of the distinct values checked and matched
 
 
 @dataclass
@@ -70,7 +74,7 @@ def value_evidence(sample: ColumnSample, setup: AnalyzerSetup, free_text: bool) 
     total = sum(weights)
     hits: dict[str, _Tally] = {}
     recognizers = setup.engine.registry.get_recognizers(LANGUAGE, all_fields=True)
-    array = pa.array(values, pa.string())
+    array = pa.array([v if len(v) <= MAX_VALUE_CHARS else "" for v in values], pa.string())
     for recognizer in recognizers:
         if isinstance(recognizer, PatternRecognizer):
             candidates = _pattern_candidates(recognizer, array)
@@ -81,10 +85,15 @@ def value_evidence(sample: ColumnSample, setup: AnalyzerSetup, free_text: bool) 
         candidates = list(candidates)
         checked = candidates[:: max(1, len(candidates) // MAX_CHECKED)][:MAX_CHECKED]
         scale = sum(weights[i] for i in candidates) / max(1, sum(weights[i] for i in checked))
+        decisive = getattr(recognizer, "DECISIVE", None)
         for index in checked:
             for result in _full_value_results(setup, recognizer, values[index]):
                 hits.setdefault(result.entity_type, _Tally(type(recognizer).__name__)).add(
-                    index, weights[index] * scale, result.score, values[index]
+                    index,
+                    weights[index] * scale,
+                    result.score,
+                    values[index],
+                    decisive is not None and result.score >= decisive,
                 )
     for entity, tally in hits.items():
         evidence.entities[entity] = tally.support(total)
@@ -96,19 +105,22 @@ class _Tally:
     recognizer: str
     seen: set[int] = field(default_factory=set)
     weight: float = 0.0
+    decisive: float = 0.0
     score: float = 0.0
     example: str = ""
 
-    def add(self, index: int, weight: float, score: float, value: str) -> None:
+    def add(self, index: int, weight: float, score: float, value: str, decisive: bool) -> None:
         if index not in self.seen:
             self.seen.add(index)
             self.weight += weight
+            self.decisive += weight if decisive else 0.0
         if score > self.score:
             self.score, self.example = score, mask(value)
 
     def support(self, total: int) -> Support:
         share = min(1.0, self.weight / total) if total else 0.0
-        return Support(share, self.score, self.recognizer, self.example)
+        decisive = min(1.0, self.decisive / total) if total else 0.0
+        return Support(share, self.score, self.recognizer, self.example, decisive, frozenset(self.seen))
 
 
 def _pattern_candidates(recognizer: PatternRecognizer, values: pa.Array) -> Iterable[int]:
@@ -165,7 +177,9 @@ def _slow_candidates(recognizer: EntityRecognizer, values: Sequence[str]) -> Ite
 def _full_value_results(
     setup: AnalyzerSetup, recognizer: EntityRecognizer, value: str
 ) -> list[RecognizerResult]:
-    """The recognizer's results on the value alone that cover most of it."""
+    """The recognizer's results on the value alone that cover most of it (none for a long text)."""
+    if len(value) > MAX_VALUE_CHARS:
+        return []
     needs_nlp = bool(set(recognizer.supported_entities) & set(NER_ENTITIES))
     if needs_nlp and (value.isupper() or value.islower()):
         value = value.title()  # NER reads case: 'CHARLES TINLIN' is a name only as 'Charles Tinlin'
@@ -185,9 +199,18 @@ def _corroborated(result: RecognizerResult, text: str) -> bool:
 def _mentions(setup: AnalyzerSetup, values: Sequence[str]) -> dict[str, int]:
     """Free text: which kinds of PI the values mention, and in how many values."""
     mentioned: dict[str, int] = {}
-    for value in values:
+    for whole in values:
+        value = bounded(whole)
         results = setup.engine.analyze(value, language=LANGUAGE)
         kinds = {r.entity_type for r in results if r.score >= 0.5 and _corroborated(r, value)}
         for kind in kinds:
             mentioned[kind] = mentioned.get(kind, 0) + 1
     return mentioned
+
+
+def bounded(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """The first `limit` characters of a text, cut at the last whitespace: NER costs O(limit), not O(text)."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", limit // 2, limit)
+    return text[: cut if cut > 0 else limit]

@@ -107,6 +107,7 @@ SHAPES: dict[str, Shape] = {
     "PAYMENT_METHOD": _shape(_CATEGORY, max_distinct=30),
     "CURRENCY": _shape(r"[A-Za-z]{3}|[$€£¥₹]", max_distinct=60),
     "TRANSACTION_DATE": _shape(_DATE, "text temporal"),
+    "EMPLOYMENT_DATE": _shape(_DATE, "text temporal"),
     "SUBSCRIPTION": _shape(r".+", "text integer"),
     "TIMESTAMP": _shape(_DATE + r"|\d{9,13}", "text temporal integer"),
     "DATA_VOLUME": _shape(r"\d+(\.0)?", "text integer float", low=0),

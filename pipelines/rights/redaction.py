@@ -3,7 +3,8 @@
 Every rule is in the tables below:
 - a column's treatment comes from categories.yaml (`disclosure` of its entity), else from its sensitive
   kind (BY_SENSITIVE_KIND), else from its name (SECRET_COLUMN_NAMES: security questions have no entity);
-- free text (entity FREE_TEXT) keeps its words, with every number IN_TEXT recognises masked in place;
+- free text (entity FREE_TEXT) keeps its words, with every number IN_TEXT recognises masked in place,
+  whatever sensitive kind its mentions gave it (a ticket is never withheld whole for what it mentions);
 - the raw values hidden anywhere are then removed from every other text of the package (`scrub`).
 """
 
@@ -16,8 +17,10 @@ from typing import Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from presidio_analyzer import EntityRecognizer
 
 from mappings import CategoryMap
+from pipelines.discovery.recognizers.government import country_id_recognizers
 from pipelines.rights.model import ColumnMeaning
 
 Treatment = Literal["withhold", "last4", "mask_in_text"]
@@ -121,12 +124,21 @@ def _matches(pattern: str, held: str) -> Callable[[str], Iterator[Span]]:
     return lambda text: ((m.start(), m.end(), statement) for m in compiled.finditer(text))
 
 
+def _recognised(recognizer: EntityRecognizer, held: str) -> Callable[[str], Iterator[Span]]:
+    """The numbers one of discovery's recognizers finds in a text (held to its context words)."""
+    statement = Rule("withhold", held).statement()
+    entities = recognizer.supported_entities
+    return lambda text: ((r.start, r.end, statement) for r in recognizer.analyze(text, entities, None))  # type: ignore[arg-type]
+
+
 _DIGIT_RUN = re.compile(r"\d+(?:[ -]\d+)*")
-# Numbers masked inside free text, first match wins where two overlap.
+# Numbers masked inside free text, first match wins where two overlap. Other countries' ids count only
+# as discovery counts them: with their context words, never inside a phone number.
 IN_TEXT: list[Callable[[str], Iterator[Span]]] = [
     _matches(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b", "bank account number (IBAN)"),
     _matches(r"(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)", "social security number"),
     _cards,
+    *(_recognised(r, HELD_AS[r.supported_entities[0]]) for r in country_id_recognizers()),
 ]
 
 
@@ -137,14 +149,14 @@ def rule_for(column: str, meaning: ColumnMeaning, categories: CategoryMap) -> Ru
         disclosure = categories.never_disclose(entity)
         if disclosure is not None:
             return Rule(disclosure, HELD_AS.get(entity, _words(column)))
+    if entity == FREE_TEXT:  # its sensitive kind is what it mentions: the mentions are masked, not the text
+        return Rule("mask_in_text", "card, social security, government id or bank account numbers")
     if meaning.sensitive_kind in BY_SENSITIVE_KIND:
         treatment, held = BY_SENSITIVE_KIND[meaning.sensitive_kind]
         return Rule(treatment, HELD_AS.get(entity or "", held))
     for pattern, held in SECRET_COLUMN_NAMES:
         if pattern.search(column):
             return Rule("withhold", held)
-    if entity == FREE_TEXT:
-        return Rule("mask_in_text", "card, social security or bank account numbers")
     return None
 
 

@@ -493,6 +493,12 @@ def test_a_rerun_replaces_the_package_whole(out: Path) -> None:
         ("SORT_CODE_ACCOUNT", "financial_account", "acct", "withhold"),  # entity unknown to categories.yaml
         (None, None, "secret_question", "withhold"),
         ("FREE_TEXT", None, "notes", "mask_in_text"),
+        (
+            "FREE_TEXT",
+            "government_id",
+            "body",
+            "mask_in_text",
+        ),  # a ticket mentioning an id: masked, not withheld
         ("EMAIL_ADDRESS", "account_login", "email", None),
         ("MASKED_CARD_NUMBER", None, "card_masked", None),
         ("CARD_LAST4", None, "card_last4", None),  # unknown entity, nothing sensitive: given as is
@@ -522,6 +528,9 @@ def test_never_disclose_rules(
             "SIM 8944500102030405062 is blocked",
         ),  # an ICCID passes Luhn too
         ("call +1 415 555 0100", "call +1 415 555 0100"),
+        ("call me on +1 415 555 3007", "call me on +1 415 555 3007"),  # passes the NHS checksum: a phone
+        ("ref 943 476 5919", "ref 943 476 5919"),  # NHS-valid, but nothing says it is one
+        ("my NHS number is 943 476 5919", "my NHS number is [held: NHS number — not disclosed for security]"),
     ],
 )
 def test_numbers_masked_in_free_text(text: str, shown: str) -> None:

@@ -40,6 +40,7 @@ from pipelines.discovery.recognizers.location import (
     PostalCodeRecognizer,
     StreetAddressRecognizer,
 )
+from pipelines.discovery.recognizers.professional import JobTitleRecognizer
 from pipelines.discovery.recognizers.telecom import (
     ApnRecognizer,
     CellIdRecognizer,
@@ -85,6 +86,7 @@ _RECOGNIZER_CLASSES: tuple[Callable[..., EntityRecognizer], ...] = (
     CookieIdRecognizer,
     UrlPathRecognizer,
     OfflineEmailRecognizer,
+    JobTitleRecognizer,
 )
 
 
@@ -106,6 +108,7 @@ __all__ = [
     "IccidRecognizer",
     "ImeiRecognizer",
     "ImsiRecognizer",
+    "JobTitleRecognizer",
     "LatitudeRecognizer",
     "LoginNameRecognizer",
     "LongitudeRecognizer",

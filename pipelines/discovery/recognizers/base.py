@@ -5,6 +5,8 @@ Scores follow one convention across the package:
 - ``validate_result`` returns True only when a check makes the match certain (score 1.0);
 - ``invalidate_result`` drops a match whose checksum, range or structure check fails, and
   otherwise leaves the pattern's calibrated score alone;
+- a recognizer whose patterns are self-describing formats sets ``DECISIVE`` (the lowest score of
+  those patterns): its matches beat a column name's veto;
 - entities a value alone cannot decide (DATE_OF_BIRTH, LOGIN_NAME, TIMESTAMP, ...) get a low base
   score and context words: the analyzer's context enhancer lifts them when the surrounding text,
   or the ``context`` passed to ``analyze`` (a column name), mentions one of the words.
@@ -25,6 +27,9 @@ class ValueRecognizer(PatternRecognizer):
     CONTEXT: ClassVar[tuple[str, ...]] = ()
     DENY_LIST: ClassVar[tuple[str, ...]] = ()
     DENY_LIST_SCORE: ClassVar[float] = 0.5
+    # Formats that say what they are (``$2b$12$...``): a match scoring DECISIVE or more decides the
+    # column whatever its name says (a name's veto cannot overrule it).
+    DECISIVE: ClassVar[float | None] = None
 
     def __init__(
         self,

@@ -113,6 +113,7 @@ class PasswordHashRecognizer(ValueRecognizer):
         ),
     )
     CONTEXT = ("password", "passwd", "pwd", "passphrase", "credential")
+    DECISIVE = 0.85  # every format but the bare hex digest
 
     def invalidate_result(self, pattern_text: str) -> bool:
         if "$" in pattern_text:
