@@ -22,6 +22,7 @@ from connectors._sql_sampling import CHUNK, chunks, sample_rows
 from connectors._sql_stats import fingerprint, flush_counters
 from connectors.base import ChangeResult, Store, StoreError, TableChange, TableInfo
 from connectors.estate import SqlStoreConfig
+from connectors.masking import mask_secrets, url_secrets
 
 CONNECT_TIMEOUT = 5  # seconds
 _TIMEOUT_ARGS = {"postgresql": "connect_timeout", "mysql": "connect_timeout", "mariadb": "connect_timeout"}
@@ -135,7 +136,7 @@ class SqlStore(Store):
         try:
             yield
         except sa.exc.SQLAlchemyError as err:
-            reason = _reason(err, self._url.password)
+            reason = _reason(err, self._url)
             raise StoreError(f"store {self.name!r}: cannot {action} ({reason})") from None
 
 
@@ -150,22 +151,19 @@ def _connect(name: str, url: URL) -> sa.Engine:
     except (sa.exc.SQLAlchemyError, ImportError) as err:
         if engine is not None:
             engine.dispose()
-        shown = url.render_as_string(hide_password=True)
-        raise StoreError(
-            f"store {name!r}: cannot connect to {shown} ({_reason(err, url.password)})"
-        ) from None
+        shown = mask_secrets(url.render_as_string(hide_password=True))
+        raise StoreError(f"store {name!r}: cannot connect to {shown} ({_reason(err, url)})") from None
     return engine
 
 
-def _reason(err: BaseException, secret: object) -> str:
-    """The first line of the driver's message, without the password or quoted values."""
+def _reason(err: BaseException, url: URL) -> str:
+    """The first line of the driver's message, without the URL's secrets or quoted values."""
     cause = getattr(err, "orig", None) or err
     args = cause.args
     message = args[1] if len(args) == 2 and isinstance(args[0], int) else str(cause)  # pymysql: (code, text)
     lines = str(message).strip().splitlines()
     text = lines[0].strip() if lines else type(cause).__name__
-    if secret:
-        text = text.replace(str(secret), "***")
+    text = mask_secrets(text, [url.password, *url_secrets(url.render_as_string(hide_password=False))])
     return _QUOTED_VALUE.sub(r"\1\2…\2", text)
 
 
