@@ -43,7 +43,10 @@ class CommandParser(argparse.ArgumentParser):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as done:  # --help (0) or a usage error (2, its line already printed)
+        return done.code if isinstance(done.code, int) else EXIT_INPUT
     command: Callable[[argparse.Namespace], int] = args.command
     try:
         return command(args)

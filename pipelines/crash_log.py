@@ -3,7 +3,7 @@
 The log is `$CCPA_LOG_DIR`, else `~/.ccpa/logs`, else `<temp dir>/ccpa-<uid>/logs` when the home
 folder cannot be written; folders 0700, files 0600. It holds the command's name, the time and the
 traceback (file, line, function, source line), never local variables or the command's arguments;
-every exception message in it is scrubbed of quoted values, email addresses, long digit runs and
+every other line of it (the exception messages, the source lines) is scrubbed of quoted values, email addresses, long digit runs and
 secrets, since a message can repeat the data it failed on.
 """
 
@@ -21,14 +21,15 @@ from connectors.masking import mask_secrets
 LOG_DIR_ENV = "CCPA_LOG_DIR"
 _QUOTED = re.compile(r"""(['"])(?:(?!\1).){1,200}\1""")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_FRAME = re.compile(r'\s*File "[^"]*", line \d+, in \S+$')
 _DIGITS = re.compile(r"\+?\d[\d \-]{4,}\d")
 
 
 def scrubbed(message: str) -> str:
     """An exception message without the values it may quote (which can be personal data)."""
     message = mask_secrets(message)
-    message = _EMAIL.sub("<email>", message)
     message = _QUOTED.sub(lambda m: f"{m.group(1)}<{len(m.group(0)) - 2} chars>{m.group(1)}", message)
+    message = _EMAIL.sub("<email>", message)
     return _DIGITS.sub("<digits>", message)
 
 
@@ -53,10 +54,11 @@ def write_crash_log(command: str, err: BaseException) -> Path:
 
 
 def _frames(err: BaseException) -> list[str]:
-    """The traceback with each exception's message scrubbed (chained causes included)."""
+    """The traceback (chained causes included), every line but the `File ..., line N` ones scrubbed."""
     lines: list[str] = []
     for part in traceback.TracebackException.from_exception(err, capture_locals=False).format():
-        lines.append(part if part.startswith(("Traceback", "  ")) else scrubbed(part.rstrip("\n")) + "\n")
+        for line in part.splitlines():
+            lines.append((line if _FRAME.match(line) else scrubbed(line)) + "\n")
     return lines
 
 
