@@ -71,7 +71,10 @@ def _learn_types(filesystem: pa_fs.FileSystem, path: str, size: int, mtime_ns: i
     text = _as_text(filesystem, (path, size, mtime_ns), dialect)
     with filesystem.open_input_stream(path) as stream:
         table = pa_csv.read_csv(stream, dialect.read_options(), dialect.parse_options(), text_convert(text))
-    return {name: _safe_type(table[name]) for name in table.column_names}
+    twice = sorted({name for name in table.column_names if table.column_names.count(name) > 1})
+    if twice:
+        raise StoreError(f"{path}: header names column(s) {', '.join(map(repr, twice))} more than once")
+    return {name: _safe_type(column) for name, column in zip(table.column_names, table.columns, strict=True)}
 
 
 _safe_types = FileMemo(_learn_types)  # per file: column -> int64 or string

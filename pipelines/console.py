@@ -19,7 +19,9 @@ err = Console(stderr=True, highlight=False)
 def fail(message: str) -> None:
     """One line on standard error, secrets masked (the caller exits with status 2)."""
     line = " ".join(mask_secrets(message).split())
-    print(f"ccpa: error: {line}", file=sys.stderr)
+    encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+    shown = line.encode(encoding, "backslashreplace").decode(encoding)  # a path in any bytes prints
+    print(f"ccpa: error: {shown}", file=sys.stderr)
 
 
 def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:

@@ -45,6 +45,8 @@ def iso_date(text: str) -> dt.date:
 
 def output_folder(text: str) -> Path:
     """A folder that is, or can be made, writable; nothing is created while checking."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a folder, got an empty path")
     path = Path(text)
     try:
         check_output_folder(path)
