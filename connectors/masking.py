@@ -50,6 +50,8 @@ def url_secrets(url: str) -> list[str]:
 
 def _masked_pair(match: re.Match[str]) -> str:
     value = match.group(2)
-    if value == MASK or value.startswith(("//", "\\")):  # already masked, or `scheme://` after `key:`
+    if value.rstrip(":") == MASK or value.startswith(("//", "\\")):  # masked already, or `scheme://`
         return match.group(0)
-    return f"{match.group(1)}{MASK}"
+    return (
+        f"{match.group(1)}{MASK}{':' if value.endswith(':') else ''}"  # `password=x: reason` keeps its colon
+    )

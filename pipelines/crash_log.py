@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 import traceback
+import uuid
 from pathlib import Path
 
 from connectors.masking import mask_secrets
@@ -41,7 +42,7 @@ def write_crash_log(command: str, err: BaseException) -> Path:
     for folder in _folders():
         try:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            path = folder / f"crash-{stamp}-{os.getpid()}.log"
+            path = folder / f"crash-{stamp}-{os.getpid()}-{uuid.uuid4().hex[:6]}.log"
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError as error:
             last = error

@@ -243,6 +243,7 @@ COMMANDS: dict[str, dict[str, st.SearchStrategy[str]]] = {
         "--days": st.one_of(st.integers(-1, 2), NUMBER).map(str),
         "--seed": NUMBER.map(str),
         "--as-of": st.sampled_from(["2026-11-01", "0001-01-01", "soon", ""]),
+        "--billing-url": st.sampled_from(["sqlite://", "garbage", "oracle://h/x", URLS[5], URLS[6]]),
     },
     "demo": {
         "--out": st.sampled_from(["estate.yaml", "billing.db"]),
@@ -306,7 +307,7 @@ def assert_documented(
     with example_folder(estate_folder, text, damaged) as folder:
         full = [argv[0], *in_folder(argv[1:], folder)]
         code, shown = run(full)
-    assert "Traceback" not in shown, (full, text, damaged, shown)
+    assert "Traceback" not in shown and "S3cretPW" not in shown, (full, text, damaged, shown)
     assert code in DOCUMENTED, (full, text, damaged, code, shown)
 
 
