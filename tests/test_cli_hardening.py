@@ -116,7 +116,8 @@ def test_lookback_beyond_a_century_is_one_line(
 ) -> None:
     argv = [*args_for("access", estate, tmp_path / "out"), "--lookback-days", "99999999"]
     assert main(argv) == 2
-    assert "--lookback-days" in one_error_line(capsys)
+    assert "lookback-days must be from 1 to 36,500" in one_error_line(capsys)
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize(

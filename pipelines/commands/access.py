@@ -7,14 +7,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipelines.commands.options import add_out, positive
+from pipelines.commands.options import add_out
 from pipelines.errors import InputError
 
 if TYPE_CHECKING:
     from pipelines.rights.model import Identity
 
 IDENTITY_OPTIONS = ("email", "phone", "imsi", "iccid", "msisdn", "customer_id")
-MOST_DAYS = 36_500  # a century; --all-time asks for everything
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,7 +24,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     who.add_argument("--emails", type=Path, metavar="FILE", help="batch: one email per line, one pass")
     period = access.add_mutually_exclusive_group()
     period.add_argument(
-        "--lookback-days", type=positive(MOST_DAYS), default=None, help="days before today (default 365)"
+        "--lookback-days", type=int, default=None, help="days before today (default 365, at most 36,500)"
     )
     period.add_argument("--all-time", action="store_true", help="everything held, whatever its date")
     access.add_argument(

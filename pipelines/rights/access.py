@@ -45,9 +45,9 @@ def answer_access(
     today: dt.date | None = None,
 ) -> list[AccessAnswer]:
     """Answer one or many access requests in one pass over the estate."""
+    period = request_period(today or dt.date.today(), lookback_days, all_time)  # checked before any work
     estate = load_estate(estate_file)
     catalog = load_catalog(estate, inventory, out)
-    period = request_period(today or dt.date.today(), lookback_days, all_time)
     found = find_records(estate, catalog, identities)
     notice, categories = load_notice(), load_categories()
     meanings = {f"{s}.{t}": columns for (s, t), columns in catalog.meanings.items()}
