@@ -25,8 +25,7 @@ QUOTE = '"'
 SNIFF_BYTES = 1 << 16
 WHOLE_FILE_CHECK = 64 << 20  # files up to this size are decoded whole to choose the encoding
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-# A record: quoted sections (which may hold line breaks) and plain characters, then its line ending.
-_RECORD = re.compile(r'(?:[^"\r\n]+|"[^"]*(?:"|\Z))*(?:\r\n|\n|\r)?')
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+\Z")  # a physical line with its ending
 T = TypeVar("T")
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
 
@@ -87,14 +86,21 @@ def text_convert(column_types: dict[str, pa.DataType] | None = None) -> pa_csv.C
 
 
 def split_records(text: str) -> list[str]:
-    """`text` cut into records, each with its own line ending (a quoted line break stays inside)."""
-    records = []
-    position = 0
-    while position < len(text):
-        match = _RECORD.match(text, position)
-        assert match is not None  # the pattern matches the empty string
-        records.append(match.group(0))
-        position = match.end()
+    """`text` cut into records, each with its own line ending (a quoted line break stays inside).
+
+    A record ends at a line ending outside quotes: where the quotes seen so far are even in number.
+    """
+    records: list[str] = []
+    pending: list[str] = []
+    quoted = False
+    for line in _LINE.findall(text):
+        pending.append(line)
+        quoted ^= line.count(QUOTE) % 2 == 1
+        if not quoted:
+            records.append("".join(pending))
+            pending = []
+    if pending:
+        records.append("".join(pending))
     return records
 
 

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from connectors._csv_dialect import split_fields, split_records
 from connectors.base import TableChange
 from connectors.estate import FilesStoreConfig
 from connectors.files import FileStore
@@ -154,3 +155,22 @@ def test_parquet_rewrite_keeps_schema_codecs_and_row_groups(tmp_path: Path) -> N
     assert [g.column(1).compression for g in groups] == ["GZIP"] * 3
     assert after.metadata.format_version == before.format_version
     assert after.read()["id"].to_pylist() == [0, 3, 4, 5, 6, 7, 8, 10, 11]
+
+
+@pytest.mark.parametrize(
+    ("text", "records"),
+    [
+        ("a,b\n1,2\n", ["a,b\n", "1,2\n"]),
+        ('a\r\n"x\r\ny",2\r\n\r\nlast', ["a\r\n", '"x\r\ny",2\r\n', "\r\n", "last"]),
+        ('q""z\r1\r', ['q""z\r', "1\r"]),
+        ('a\n"open\nstill open', ["a\n", '"open\nstill open']),
+        ("", []),
+    ],
+)
+def test_records_end_at_line_endings_outside_quotes(text: str, records: list[str]) -> None:
+    assert split_records(text) == records
+    assert "".join(split_records(text)) == text
+
+
+def test_fields_keep_their_quotes_and_delimiters_inside_them() -> None:
+    assert split_fields('1;"a;b";"say ""hi""";', ";") == ["1", '"a;b"', '"say ""hi"""', ""]
