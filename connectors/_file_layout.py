@@ -17,10 +17,11 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 import pyarrow as pa
-import pyarrow.csv as pa_csv
 import pyarrow.dataset as ds
 import pyarrow.fs as pa_fs
 
+from connectors._csv_dialect import text_convert
+from connectors._csv_read import csv_format
 from connectors.base import SkippedFile, StoreError
 
 FileFormat = Literal["parquet", "csv", "jsonl"]
@@ -93,25 +94,24 @@ class TableLayout:
             return ds.dataset([], schema=pa.schema([]), format=dataset_format(self.format))
         return ds.dataset(
             paths,
-            format=dataset_format(self.format),
+            format=self.file_format(filesystem),
             filesystem=filesystem,
             partitioning="hive" if self.partitioning else None,
             partition_base_dir=self.base,
         )
 
-
-def csv_convert(column_types: dict[str, pa.DataType] | None = None) -> pa_csv.ConvertOptions:
-    """An empty CSV field is a NULL; a quoted empty field ("") stays an empty string."""
-    return pa_csv.ConvertOptions(
-        column_types=column_types, strings_can_be_null=True, quoted_strings_can_be_null=False
-    )
+    def file_format(self, filesystem: pa_fs.FileSystem) -> ds.FileFormat:
+        """CSV in each table's own dialect, read as text and typed only where safe (`_csv_read`)."""
+        if self.format == "csv":
+            return csv_format(filesystem, [(f.path, f.size, f.mtime_ns) for f in self.files])
+        return dataset_format(self.format)
 
 
 def dataset_format(fmt: FileFormat) -> ds.FileFormat:
     if fmt == "parquet":
         return ds.ParquetFileFormat()
     if fmt == "csv":
-        return ds.CsvFileFormat(convert_options=csv_convert())
+        return ds.CsvFileFormat(convert_options=text_convert())
     return ds.JsonFileFormat()
 
 

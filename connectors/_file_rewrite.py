@@ -3,8 +3,11 @@
 Each new file is written beside its original under a hidden temp name, flushed and fsynced; only
 when every file of the change is staged are they moved over their originals (os.replace) and their
 folders fsynced. A failure before that leaves every original untouched and removes the temp files.
-Rows that do not change keep their text: CSV is rewritten column by column as strings, JSON lines
-line by line, so that no other consumer's value is reformatted (`007` stays `007`).
+Every row that does not change stays as it was, byte for byte: a CSV file is rewritten record by
+record from its own text in its own dialect (`_csv_dialect`: encoding and BOM, delimiter, quoting,
+line endings, header), and only the fields that change are written anew; JSON lines line by line;
+Parquet row group by row group, with the file's schema (and its metadata), codecs, dictionary
+encoding and format version, each group losing only its own deleted rows.
 """
 
 from __future__ import annotations
@@ -15,19 +18,21 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
+import pyarrow.fs as pa_fs
 import pyarrow.parquet as pq
 
+from connectors._csv_dialect import detect, split_records, unquoted
 from connectors._faults import checkpoint
 from connectors._file_changes import ChangePlan, FileEdit
-from connectors._file_layout import FileFormat, csv_convert
+from connectors._file_layout import FileFormat
 from connectors.base import StoreError
 
 TEMP_MARK = ".ccpa-tmp-"
@@ -105,21 +110,84 @@ def _edited(table: pa.Table, edit: FileEdit, plan: ChangePlan) -> pa.Table:
 
 
 def _write_parquet(path: Path, edit: FileEdit, plan: ChangePlan, out: BinaryIO) -> None:
+    """Row group by row group: a group loses only its own deleted rows; schema and codecs are kept."""
     with pq.ParquetFile(path) as source:
-        table = _edited(source.read(), edit, plan)
         meta = source.metadata
-    codec = meta.row_group(0).column(0).compression if meta.num_row_groups and meta.num_columns else "SNAPPY"
-    group_rows = max((meta.row_group(i).num_rows for i in range(meta.num_row_groups)), default=0)
-    pq.write_table(
-        table, out, compression=_CODECS.get(codec, codec).lower(), row_group_size=group_rows or None
-    )
+        if meta.num_rows != len(edit.keep):
+            raise StoreError(f"{edit.relative} changed while it was being rewritten: run the change again")
+        with pq.ParquetWriter(out, source.schema_arrow, **_writer_options(meta)) as writer:
+            start = 0
+            for group in range(meta.num_row_groups):
+                rows = source.read_row_group(group)
+                part = _edited(rows, _rows_of(edit, start, rows.num_rows), plan)
+                start += rows.num_rows
+                if part.num_rows:
+                    writer.write_table(part, row_group_size=part.num_rows)
+
+
+def _rows_of(edit: FileEdit, start: int, length: int) -> FileEdit:
+    return replace(edit, keep=edit.keep.slice(start, length), sources=edit.sources.slice(start, length))
+
+
+def _writer_options(meta: pq.FileMetaData) -> dict[str, Any]:
+    """The writer settings the file was written with, as far as its footer tells them."""
+    if not meta.num_row_groups or not meta.num_columns:
+        return {"version": meta.format_version}
+    chunks = [meta.row_group(0).column(i) for i in range(meta.num_columns)]
+    codecs = {c.path_in_schema: _CODECS.get(c.compression, c.compression).lower() for c in chunks}
+    dictionary = [
+        c.path_in_schema for c in chunks if {"PLAIN_DICTIONARY", "RLE_DICTIONARY"} & set(c.encodings)
+    ]
+    return {
+        "version": meta.format_version,
+        "compression": next(iter(codecs.values())) if len(set(codecs.values())) == 1 else codecs,
+        "use_dictionary": dictionary,
+        "write_statistics": any(c.is_stats_set for c in chunks),
+    }
 
 
 def _write_csv(path: Path, edit: FileEdit, plan: ChangePlan, out: BinaryIO) -> None:
-    with pa_csv.open_csv(path, convert_options=csv_convert()) as header:
-        names = header.schema.names
-    text = pa_csv.read_csv(path, convert_options=csv_convert({name: pa.string() for name in names}))
-    pa_csv.write_csv(_edited(text, edit, plan), out)
+    """Record by record from the file's own text: only the records that change are touched."""
+    data = path.read_bytes()
+    stat = path.stat()
+    dialect = detect(pa_fs.LocalFileSystem(), str(path), stat.st_size, stat.st_mtime_ns)
+    try:
+        text = dialect.decode(data)
+    except UnicodeDecodeError:
+        text = ""
+    if dialect.bom + dialect.encode(text) != data:
+        raise StoreError(
+            f"{edit.relative}: its text does not round-trip as {dialect.encoding}, so it was not rewritten"
+        )
+    records = split_records(text)
+    filled = [i for i, record in enumerate(records) if record.strip("\r\n")]
+    names = [unquoted(f) for f in dialect.fields(records[filled[0]])] if filled else []
+    rows = filled[1:] if dialect.header else filled
+    if len(rows) != len(edit.keep):
+        raise StoreError(f"{edit.relative}: cannot tell its rows from its records, so it was not rewritten")
+    if not dialect.header:
+        names = [f"f{i}" for i in range(len(names))]
+    positions = [_position(names, column, edit) for column in plan.set_columns]
+    keep = edit.keep.to_numpy(zero_copy_only=False)
+    sources = edit.sources.fill_null(-1).to_numpy()
+    for row in np.flatnonzero(~keep | (sources >= 0)):
+        index = rows[row]
+        if not keep[row]:
+            records[index] = ""
+            continue
+        assert plan.updates is not None  # a row with a source has an update
+        record = records[index]
+        fields = dialect.fields(record)
+        for column, position in zip(plan.set_columns, positions, strict=True):
+            fields[position] = dialect.field(plan.updates[column][int(sources[row])].as_py())
+        records[index] = dialect.delimiter.join(fields) + record[len(record.rstrip("\r\n")) :]
+    out.write(dialect.bom + dialect.encode("".join(records)))
+
+
+def _position(names: list[str], column: str, edit: FileEdit) -> int:
+    if column not in names:
+        raise StoreError(f"{edit.relative} has no column {column!r} to update")
+    return names.index(column)
 
 
 def _write_jsonl(path: Path, edit: FileEdit, plan: ChangePlan, out: BinaryIO) -> None:

@@ -23,6 +23,7 @@ from connectors._sql_sampling import CHUNK, chunks, sample_rows
 from connectors._sql_stats import fingerprint, flush_counters
 from connectors.base import ChangeResult, Store, StoreError, TableChange, TableInfo
 from connectors.estate import SqlStoreConfig
+from connectors.masking import mask_secrets
 
 CONNECT_TIMEOUT = 5  # seconds
 _TIMEOUT_ARGS = {"postgresql": "connect_timeout", "mysql": "connect_timeout", "mariadb": "connect_timeout"}
@@ -147,7 +148,7 @@ class SqlStore(Store):
         try:
             yield
         except sa.exc.SQLAlchemyError as err:
-            reason = _reason(err, self._url.password)
+            reason = _reason(err, self._url)
             raise StoreError(f"store {self.name!r}: cannot {action} ({reason})") from None
 
 
@@ -162,10 +163,8 @@ def _connect(name: str, url: URL) -> sa.Engine:
     except (sa.exc.SQLAlchemyError, ImportError) as err:
         if engine is not None:
             engine.dispose()
-        shown = url.render_as_string(hide_password=True)
-        raise StoreError(
-            f"store {name!r}: cannot connect to {shown} ({_reason(err, url.password)})"
-        ) from None
+        shown = mask_secrets(url.render_as_string(hide_password=True))
+        raise StoreError(f"store {name!r}: cannot connect to {shown} ({_reason(err, url)})") from None
     return engine
 
 

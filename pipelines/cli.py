@@ -1,139 +1,99 @@
-"""The `ccpa` command: parse, call the domain code, print. Bad input: one line, exit status 2."""
+"""The `ccpa` command: parse, call the domain code, print.
+
+Bad input: one line, exit status 2. A bug: one line naming the command and the log file that holds
+the traceback (see `pipelines.crash_log`), exit status 70. Each command's module imports what it
+needs when it runs, so `ccpa stores` or `ccpa --help` never loads the analyzer.
+"""
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
+import errno
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from typing import NoReturn, cast
 
-from connectors import Estate, EstateError, StoreError, load_estate
+from connectors import EstateError, StoreError
 from mappings import MappingError
 from pipelines import console
-from pipelines.commands import access, coverage, delete, request, scan
+from pipelines.commands import access, coverage, delete, demo, request, scan, stores
 from pipelines.errors import InputError
-from pipelines.estate_overview import overview
-from pipelines.output import OutputError, staged_folder
+from pipelines.output import OutputError
 
 USER_ERRORS = (EstateError, StoreError, OutputError, MappingError, InputError)
+EXIT_INPUT, EXIT_BUG, EXIT_INTERRUPTED = 2, 70, 130
+# An OSError with one of these, on a file the command names, is the machine's state, not a bug.
+_ENVIRONMENT = {
+    errno.EACCES,
+    errno.EPERM,
+    errno.EROFS,
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.ENOTDIR,
+    errno.EISDIR,
+}
+
+
+class CommandParser(argparse.ArgumentParser):
+    """Usage errors as one line (`ccpa: error: ccpa scan: argument --sample: ...`), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        console.fail(f"{self.prog}: {message} (see `{self.prog} --help`)")
+        sys.exit(EXIT_INPUT)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as done:  # --help (0) or a usage error (2, its line already printed)
+        return done.code if isinstance(done.code, int) else EXIT_INPUT
     command: Callable[[argparse.Namespace], int] = args.command
     try:
         return command(args)
     except USER_ERRORS as err:
         console.fail(str(err))
-        return 2
+        return EXIT_INPUT
     except KeyboardInterrupt:
         console.fail("interrupted; nothing was committed")
-        return 130
+        return EXIT_INTERRUPTED
+    except OSError as err:
+        if err.errno not in _ENVIRONMENT or not err.filename:
+            return _bug(args.command_name, err)
+        console.fail(f"{err.filename}: {err.strerror}")
+        return EXIT_INPUT
+    except Exception as err:
+        return _bug(args.command_name, err)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ccpa", description="CCPA/CPRA data discovery and requests.")
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+def _bug(command: str, err: BaseException) -> int:
+    from pipelines.crash_log import write_crash_log
 
-    stores = commands.add_parser("stores", help="list the tables of every store of an estate")
-    stores.add_argument("--estate", required=True, type=Path, help="estate file (YAML)")
-    stores.set_defaults(command=_stores)
+    try:
+        where = f"the traceback is in {write_crash_log(command, err)}"
+    except OSError as failed:
+        where = f"no log could be written ({failed.strerror})"
+    console.fail(f"`ccpa {command}` failed on an unexpected error ({type(err).__name__}), a bug; {where}")
+    return EXIT_BUG
 
-    estate = commands.add_parser("demo-estate", help="build the IoT demo estate (SQLite + Parquet)")
-    _demo_options(estate, out_required=True)
-    estate.set_defaults(command=_demo_estate)
 
-    demo = commands.add_parser("demo", help="build the demo estate and run inventory_refresh (Dagster) on it")
-    _demo_options(demo, out_required=False)
-    demo.set_defaults(command=_demo)
+def _parser() -> CommandParser:
+    parser = CommandParser(prog="ccpa", description="CCPA/CPRA data discovery and requests.")
+    # Each sub-command's parser is a CommandParser too (argparse makes them of the parent's class).
+    commands = cast(
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(required=True, metavar="COMMAND"),
+    )
+    stores.add_parser(commands)
+    demo.add_parser(commands)
     scan.add_parser(commands)
     coverage.add_parser(commands)
     access.add_parser(commands)
     delete.add_parser(commands)
     delete.add_correct_parser(commands)
     request.add_parser(commands)
+    for name, subparser in commands.choices.items():
+        subparser.set_defaults(command_name=name)
     return parser
-
-
-def _demo_options(parser: argparse.ArgumentParser, out_required: bool) -> None:
-    parser.add_argument(
-        "--out",
-        type=Path,
-        required=out_required,
-        default=Path("demo"),
-        help="folder to write the estate to (replaced if it holds an earlier demo)",
-    )
-    parser.add_argument("--consumers", type=_positive, default=1000)
-    parser.add_argument("--days", type=_positive, default=30, help="days of device logs")
-    parser.add_argument("--sessions", type=_positive, default=None, help="data-session rows in all")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument(
-        "--as-of", type=dt.date.fromisoformat, default=None, help="last day of the logs (default: today, UTC)"
-    )
-    parser.add_argument("--billing-url", default=None, help="SQLAlchemy URL for billing (default SQLite)")
-    parser.add_argument("--crm-url", default=None, help="SQLAlchemy URL for the CRM (default SQLite)")
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text}")
-    return value
-
-
-def _stores(args: argparse.Namespace) -> int:
-    _print_overview(load_estate(args.estate))
-    return 0
-
-
-def _demo_estate(args: argparse.Namespace) -> int:
-    from pipelines.demo_estate import build_demo_estate
-
-    with staged_folder(args.out, marker="labels.json") as building, console.steps("demo estate") as bar:
-        built = build_demo_estate(
-            building,
-            consumers=args.consumers,
-            days=args.days,
-            seed=args.seed,
-            sessions=args.sessions,
-            as_of=args.as_of,
-            billing_url=args.billing_url,
-            crm_url=args.crm_url,
-            progress=console.step_reporter(bar),
-        )
-    total = sum(built.counts.values())
-    console.out.print(f"demo estate: {total:,} rows in {len(built.counts)} tables -> {args.out}/estate.yaml")
-    return 0
-
-
-def _demo(args: argparse.Namespace) -> int:
-    _demo_estate(args)
-    estate_file = args.out / "estate.yaml"
-    _print_overview(load_estate(estate_file))
-    from pipelines.defs.runs import run_inventory_refresh
-
-    reports = args.out / "reports"
-    result = run_inventory_refresh(estate_file.resolve(), reports.resolve())
-    columns = json.loads((reports / "inventory.json").read_text(encoding="utf-8"))["columns"]
-    scan.summarise(columns, reports)
-    failed = ", ".join(result.failed_checks) or "none"
-    console.out.print(
-        f"dagster run {result.run_id} ({'succeeded' if result.success else 'FAILED'}) in {result.dagster_home}; "
-        f"failed checks: {failed}\nreports: {reports}/inventory.json, {reports}/coverage.html"
-    )
-    return 0 if result.success else 1
-
-
-def _print_overview(estate: Estate) -> None:
-    tables = overview(estate)
-    console.table(
-        f"estate {estate.path}",
-        ["store", "kind", "table", "columns", "rows", "partitioned by", "read"],
-        [(t.store, t.kind, t.table, t.columns, t.rows, ", ".join(t.partitions), t.status) for t in tables],
-    )
 
 
 if __name__ == "__main__":

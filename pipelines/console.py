@@ -10,13 +10,18 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from connectors.masking import mask_secrets
+
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
 
 def fail(message: str) -> None:
-    """One line on standard error (the caller exits with status 2)."""
-    print(f"ccpa: error: {message}", file=sys.stderr)
+    """One line on standard error, secrets masked (the caller exits with status 2)."""
+    line = " ".join(mask_secrets(message).split())
+    encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+    shown = line.encode(encoding, "backslashreplace").decode(encoding)  # a path in any bytes prints
+    print(f"ccpa: error: {shown}", file=sys.stderr)
 
 
 def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:

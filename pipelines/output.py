@@ -85,6 +85,21 @@ def _swap(new: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def check_output_folder(out: Path) -> None:
+    """Raise OutputError unless `out` is a writable folder or could be created as one (creates nothing)."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: is a file, expected a folder for the output")
+    existing = out
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        raise OutputError(f"{out}: cannot create output folder ({existing} is a file)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"{out}: cannot write in {existing} (read-only or no permission)")
+
+
 def _ensure_folder(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: is a file, expected a folder for the output")

@@ -6,13 +6,13 @@ import argparse
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipelines import console
-from pipelines.commands.scan import warn_incomplete
+from pipelines.commands.options import add_out
 from pipelines.errors import InputError
-from pipelines.rights.access import answer_access, read_identities
-from pipelines.rights.identity import parse_identity
-from pipelines.rights.model import Identity
+
+if TYPE_CHECKING:
+    from pipelines.rights.model import Identity
 
 IDENTITY_OPTIONS = ("email", "phone", "imsi", "iccid", "msisdn", "customer_id")
 
@@ -20,13 +20,13 @@ IDENTITY_OPTIONS = ("email", "phone", "imsi", "iccid", "msisdn", "customer_id")
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     access = commands.add_parser("access", help="build a consumer's access package (Right to Know)")
     access.add_argument("--estate", required=True, type=Path, help="estate file (YAML)")
-    access.add_argument(
-        "--out", required=True, type=Path, help="folder for access-<id>.zip and requests.jsonl"
-    )
+    add_out(access, "folder for access-<id>.zip and requests.jsonl")
     who = add_identity_options(access)
     who.add_argument("--emails", type=Path, metavar="FILE", help="batch: one email per line, one pass")
     period = access.add_mutually_exclusive_group()
-    period.add_argument("--lookback-days", type=int, default=None, help="days before today (default 365)")
+    period.add_argument(
+        "--lookback-days", type=int, default=None, help="days before today (default 365, at most 36,500)"
+    )
     period.add_argument("--all-time", action="store_true", help="everything held, whatever its date")
     access.add_argument(
         "--inventory",
@@ -47,10 +47,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from pipelines import console
+    from pipelines.commands.scan import warn_incomplete
+    from pipelines.rights.access import answer_access
+
     identities = _identities(args)
     passphrase = args.passphrase or _passphrase(args.passphrase_env)
-    if args.lookback_days is not None and args.lookback_days < 1:
-        raise InputError(f"--lookback-days must be a positive number of days, got {args.lookback_days}")
     with console.steps("access") as bar:
         console.step_reporter(bar)(f"{len(identities)} request(s)", 0)
         answers = answer_access(
@@ -68,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
 
 def not_searched_note(paths: Sequence[str]) -> None:
     """Say what a request could not look at: identifiers inside documents (JSON, struct, list)."""
+    from pipelines import console
+
     if paths:
         console.err.print(
             f"note: {len(paths)} identifier path(s) inside documents not searched (not supported yet): "
@@ -77,8 +81,10 @@ def not_searched_note(paths: Sequence[str]) -> None:
 
 
 def _identities(args: argparse.Namespace) -> list[Identity]:
+    from pipelines.rights.access import read_identities
+
     if args.emails is not None:
-        return [parse_identity("email", value) for value in read_identities(args.emails, "email")]
+        return read_identities(args.emails, "email")
     return [identity_of(args)]
 
 
@@ -92,6 +98,8 @@ def add_identity_options(parser: argparse.ArgumentParser) -> argparse._MutuallyE
 
 def identity_of(args: argparse.Namespace) -> Identity:
     """The one identity given by --email / --phone / ... (the option groups make it exactly one)."""
+    from pipelines.rights.identity import parse_identity
+
     kind = next(k for k in IDENTITY_OPTIONS if getattr(args, k, None) is not None)
     return parse_identity(kind, getattr(args, kind))
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from connectors import load_estate
-from mappings import MappingError, Notice, load_categories, load_notice
-from pipelines import console
+from mappings import MappingError
 from pipelines.commands import scan
-from pipelines.coverage.report import coverage_of, write_coverage
+from pipelines.commands.options import add_out
+
+if TYPE_CHECKING:
+    from mappings import Notice
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,7 +27,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=None,
         help="the notice as YAML (default: mappings/notice.yaml, the encoded notice.txt)",
     )
-    cover.add_argument("--out", required=True, type=Path, help="folder for coverage.json and coverage.html")
+    add_out(cover, "folder for coverage.json and coverage.html")
     cover.add_argument(
         "--inventory",
         type=Path,
@@ -36,6 +38,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from connectors import load_estate
+    from mappings import load_categories
+    from pipelines import console
+    from pipelines.coverage.report import coverage_of, write_coverage
+
     estate = load_estate(args.estate)
     notice = _notice(args.notice)
     records, unreadable = _inventory(args)
@@ -55,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _notice(path: Path | None) -> Notice:
+    from mappings import load_notice
+
     if path is not None and path.suffix.lower() not in {".yaml", ".yml"}:
         raise MappingError(f"{path}: expected the notice as YAML (the format of mappings/notice.yaml)")
     return load_notice(path)

@@ -8,17 +8,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pipelines import console
-from pipelines.commands.access import add_identity_options, identity_of, not_searched_note
-from pipelines.commands.scan import warn_incomplete
-from pipelines.rights.correction import answer_correction, parse_assignments
-from pipelines.rights.deletion import answer_deletion
+from pipelines.commands.access import add_identity_options, identity_of
+from pipelines.commands.options import add_out
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     delete = commands.add_parser("delete", help="delete a consumer's records (Right to Delete)")
     delete.add_argument("--estate", required=True, type=Path, help="estate file (YAML)")
-    delete.add_argument("--out", required=True, type=Path, help="folder for deletion-<id>.json and notices")
+    add_out(delete, "folder for deletion-<id>.json and notices")
     add_identity_options(delete)
     delete.add_argument("--dry-run", action="store_true", help="write the plan, change nothing")
     delete.add_argument("--inventory", type=Path, default=None, help="inventory.json (or its folder) to use")
@@ -26,6 +23,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from pipelines import console
+    from pipelines.commands.access import not_searched_note
+    from pipelines.commands.scan import warn_incomplete
+    from pipelines.rights.deletion import answer_deletion
+
     identity = identity_of(args)
     with console.steps("deletion") as bar:
         console.step_reporter(bar)("planning" if args.dry_run else "deleting", 0)
@@ -58,7 +60,7 @@ def add_correct_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
         "correct", help="correct a consumer's values wherever held (Right to Rectify)"
     )
     correct.add_argument("--estate", required=True, type=Path, help="estate file (YAML)")
-    correct.add_argument("--out", required=True, type=Path, help="folder for correction-<id>.json")
+    add_out(correct, "folder for correction-<id>.json")
     add_identity_options(correct)
     correct.add_argument(
         "--set",
@@ -73,6 +75,9 @@ def add_correct_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 def run_correct(args: argparse.Namespace) -> int:
+    from pipelines import console
+    from pipelines.rights.correction import answer_correction, parse_assignments
+
     identity = identity_of(args)
     answer = answer_correction(
         args.estate, identity, parse_assignments(args.assignments), args.out, args.inventory

@@ -6,23 +6,24 @@ import argparse
 import json
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from connectors import load_estate
-from pipelines import console
-from pipelines.discovery.inventory import Inventory, scan_estate
-from pipelines.discovery.report import write_inventory
-from pipelines.discovery.scan_cache import ScanCache
-from pipelines.rights.graph import IDENTIFYING
-from pipelines.rights.suppression import reimported
+from pipelines.commands.options import add_out, positive
+
+if TYPE_CHECKING:
+    from pipelines.discovery.inventory import Inventory
 
 CACHE_FOLDER = ".ccpa-cache"
+MOST_SAMPLED = 1_000_000_000  # rows per table
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     scan = commands.add_parser("scan", help="classify every column of every store (inventory)")
     scan.add_argument("--estate", required=True, type=Path, help="estate file (YAML)")
-    scan.add_argument("--out", required=True, type=Path, help="folder for inventory.json/.csv/.parquet")
-    scan.add_argument("--sample", type=int, default=1_000, help="rows sampled per table (default 1000)")
+    add_out(scan, "folder for inventory.json/.csv/.parquet")
+    scan.add_argument(
+        "--sample", type=positive(MOST_SAMPLED), default=1_000, help="rows sampled per table (default 1000)"
+    )
     scan.add_argument("--full", action="store_true", help="re-sample every table, even unchanged ones")
     scan.add_argument(
         "--suppression",
@@ -35,6 +36,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from pipelines import console
+
     inventory = inventory_of(args.estate, args.out, args.sample, full=args.full)
     summarise([r.as_dict() for r in inventory.columns], args.out)
     if args.suppression is not None:
@@ -52,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
 
 def warn_incomplete(unreadable: list[str]) -> bool:
     """Say that the inventory misses tables (True), so nothing built on it claims completeness."""
+    from pipelines import console
+
     if not unreadable:
         return False
     console.err.print(
@@ -62,6 +67,12 @@ def warn_incomplete(unreadable: list[str]) -> bool:
 
 
 def inventory_of(estate_file: Path, out: Path, sample: int, full: bool = False) -> Inventory:
+    from connectors import load_estate
+    from pipelines import console
+    from pipelines.discovery.inventory import scan_estate
+    from pipelines.discovery.report import write_inventory
+    from pipelines.discovery.scan_cache import ScanCache
+
     estate = load_estate(estate_file)
     cache = None if full else ScanCache(out / CACHE_FOLDER)
     with console.steps("scanning") as bar:
@@ -75,6 +86,8 @@ def inventory_of(estate_file: Path, out: Path, sample: int, full: bool = False) 
 
 def summarise(columns: list[dict[str, object]], out: Path) -> None:
     """A category x store table of the inventory's columns."""
+    from pipelines import console
+
     by_store: Counter[tuple[str, str]] = Counter()
     for record in columns:
         by_store[(str(record["store"]), str(record["category"] or "-"))] += 1
@@ -89,6 +102,11 @@ def summarise(columns: list[dict[str, object]], out: Path) -> None:
 
 
 def _flag_reimported(args: argparse.Namespace, inventory: Inventory) -> None:
+    from connectors import load_estate
+    from pipelines import console
+    from pipelines.rights.graph import IDENTIFYING
+    from pipelines.rights.suppression import reimported
+
     columns = [
         (r.store, r.table, r.column)
         for r in inventory.columns

@@ -18,6 +18,7 @@ from mappings import load_categories, load_notice
 from pipelines.errors import InputError
 from pipelines.output import staged_files
 from pipelines.rights.graph import Catalog
+from pipelines.rights.identity import parse_identity
 from pipelines.rights.ledger import log_request
 from pipelines.rights.lookback import event_time, request_period, within
 from pipelines.rights.mentions import consumer_identifiers, find_mentions
@@ -48,9 +49,9 @@ def answer_access(
     today: dt.date | None = None,
 ) -> list[AccessAnswer]:
     """Answer one or many access requests in one pass over the estate."""
+    period = request_period(today or dt.date.today(), lookback_days, all_time)  # checked before any work
     estate = load_estate(estate_file)
     catalog = load_catalog(estate, inventory, out)
-    period = request_period(today or dt.date.today(), lookback_days, all_time)
     notice, categories = load_notice(), load_categories()
     meanings = {f"{s}.{t}": columns for (s, t), columns in catalog.meanings.items()}
     facts = facts_of(estate)
@@ -145,13 +146,24 @@ def _request_id() -> str:
     return f"{dt.datetime.now(dt.UTC):%Y%m%d}-{uuid.uuid4().hex[:10]}"
 
 
-def read_identities(path: Path, kind: str) -> list[str]:
-    """One identifier per line (blank lines and # comments skipped), for batch requests."""
+def read_identities(path: Path, kind: str) -> list[Identity]:
+    """One identifier per line (blank lines and # comments skipped), for batch requests.
+
+    A malformed one is an InputError naming its line (never its value).
+    """
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as err:
-        raise InputError(f"{path}: cannot read ({err.strerror})") from None
-    values = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
-    if not values:
+        raise InputError(f"{path}: cannot read ({err.strerror or type(err).__name__})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    identities = []
+    for number, line in enumerate(lines, start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            try:
+                identities.append(parse_identity(kind, line))
+            except InputError as err:
+                raise InputError(f"{path}, line {number}: {err}") from None
+    if not identities:
         raise InputError(f"{path}: no {kind} in the file")
-    return values
+    return identities

@@ -15,18 +15,25 @@ import pyarrow.compute as pc
 
 from connectors import Estate
 from pipelines.discovery.column_names import tokens
+from pipelines.errors import InputError
 from pipelines.rights.graph import Catalog, TableKey
 from pipelines.rights.model import Period, TableRecords
 
 DATED = ("TIMESTAMP", "TRANSACTION_DATE", "DATE_TIME")
 NOT_EVENTS = frozenset({"created", "updated", "modified", "activated", "birth", "expiry", "expires"})
 ESTATE_BEGINS = dt.date(2022, 1, 1)  # PRODUCT.md: data since 2022-01-01 on request
+MOST_LOOKBACK_DAYS = 36_500  # a century; all time is asked for as such
 
 
 def request_period(today: dt.date, lookback_days: int | None, all_time: bool) -> Period:
     if all_time:
         return Period(None, today)
-    return Period(today - dt.timedelta(days=lookback_days if lookback_days is not None else 365), today)
+    days = lookback_days if lookback_days is not None else 365
+    if not 1 <= days <= MOST_LOOKBACK_DAYS:
+        raise InputError(
+            f"lookback-days must be from 1 to {MOST_LOOKBACK_DAYS:,} (or all time), got {lookback_days}"
+        )
+    return Period(today - dt.timedelta(days=days), today)
 
 
 def event_time(table: TableKey, estate: Estate, catalog: Catalog) -> str | None:
