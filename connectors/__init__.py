@@ -1,6 +1,15 @@
 """Connectors: the estate file, and one Store interface over SQL databases and folders of files."""
 
-from connectors.base import ChangeResult, ColumnInfo, ForeignKey, Store, StoreError, TableChange, TableInfo
+from connectors.base import (
+    ChangeResult,
+    ColumnInfo,
+    ForeignKey,
+    Split,
+    Store,
+    StoreError,
+    TableChange,
+    TableInfo,
+)
 from connectors.estate import (
     ColumnRef,
     Estate,
@@ -35,6 +44,7 @@ __all__ = [
     "FilesStoreConfig",
     "ForeignKey",
     "Link",
+    "Split",
     "SqlStoreConfig",
     "Store",
     "StoreConfig",

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
@@ -23,7 +24,14 @@ from pipelines.discovery.ownership import consumer_tables, key_columns
 from pipelines.discovery.profile import column_sample
 from pipelines.discovery.scan_cache import CachedTable, ScanCache
 
+if TYPE_CHECKING:
+    from pipelines.discovery.full_values import ColumnReading
+
 Progress = Callable[[str, str], None]  # (event, detail): "table", "billing.customers" ...
+# A full read after the sample (pipelines.discovery.full_values.FullValueRead): per column read,
+# its counters and the finding to keep.
+Readings = dict[tuple[str, str, str], "ColumnReading"]
+FullRead = Callable[[list[tuple[TableKey, TableInfo, list[ColumnFinding]]]], Readings]
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,9 @@ class ColumnRecord:
     other_entities: tuple[str, ...]
     data_type: str
     mentions: dict[str, int] = field(default_factory=dict)
+    rows_scanned: int | None = None  # a full read: rows read (None: sampled only)
+    matched_rows: int | None = None  # ... and rows holding validated personal information
+    found_by: str = "sample"  # "full_values" when only the full read found the column's PI
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -57,6 +68,9 @@ class ColumnRecord:
             "other_entities": list(self.other_entities),
             "data_type": self.data_type,
             "mentions": self.mentions,
+            "rows_scanned": self.rows_scanned,
+            "matched_rows": self.matched_rows,
+            "found_by": self.found_by,
         }
 
 
@@ -83,8 +97,12 @@ def scan_estate(
     cache: ScanCache | None = None,
     progress: Progress | None = None,
     workers: int = 2,
+    full_read: FullRead | None = None,
 ) -> Inventory:
-    """Classify every column of the estate (raises StoreError for an unreachable store)."""
+    """Classify every column of the estate (raises StoreError for an unreachable store).
+
+    `full_read`, when given, reads every value after the sample and may reclassify columns.
+    """
     report = progress or (lambda event, detail: None)
     setup = build_analyzer("auto")
     categories = load_categories()
@@ -93,9 +111,11 @@ def scan_estate(
         jobs = [(name, store, info) for name, store in stores.items() for info in store.tables()]
         report("tables", str(len(jobs)))
         tables, sampled = _classified(jobs, sample_size, cache, setup, report, workers)
+        readings = full_read([(t.key, t.info, t.findings) for t in tables]) if full_read else {}
+        _keep_read_findings(tables, readings)
         links = _links(estate, stores, tables)
         report("links", f"{len(links)} links")
-        columns = _records(tables, links, categories)
+        columns = _records(tables, links, categories, readings)
     finally:
         for store in stores.values():
             store.close()
@@ -169,7 +189,21 @@ def _links(estate: Estate, stores: dict[str, Store], tables: list[_Table]) -> li
     return infer_links(inputs, declared=estate.links)
 
 
-def _records(tables: list[_Table], links: list[InferredLink], categories: CategoryMap) -> list[ColumnRecord]:
+def _keep_read_findings(tables: list[_Table], readings: Readings) -> None:
+    """A column the full read reclassified keeps that finding (links and context then see it)."""
+    for table in tables:
+        table.findings = [
+            readings[(*table.key, f.column)].finding if (*table.key, f.column) in readings else f
+            for f in table.findings
+        ]
+
+
+def _records(
+    tables: list[_Table],
+    links: list[InferredLink],
+    categories: CategoryMap,
+    readings: Readings | None = None,
+) -> list[ColumnRecord]:
     direct = {t.key for t in tables if direct_categories(t.findings, categories) & DIRECT}
     consumers = consumer_tables({t.key for t in tables}, direct, links)
     records = []
@@ -177,7 +211,21 @@ def _records(tables: list[_Table], links: list[InferredLink], categories: Catego
         keys = key_columns(table.key, table.info, links)
         context = table_context(table.key[1], table.findings, table.key in consumers, keys)
         records.extend(_table_records(table, context, categories))
+    if readings:
+        records = [_with_reading(record, readings) for record in records]
     return records
+
+
+def _with_reading(record: ColumnRecord, readings: Readings) -> ColumnRecord:
+    reading = readings.get((record.store, record.table, record.column))
+    if reading is None:
+        return record
+    return replace(
+        record,
+        rows_scanned=reading.rows_scanned,
+        matched_rows=reading.matched_rows,
+        found_by=reading.found_by,
+    )
 
 
 def _table_records(table: _Table, context: TableContext, categories: CategoryMap) -> list[ColumnRecord]:

@@ -29,6 +29,9 @@ FIELDS = (
     "other_entities",
     "data_type",
     "mentions",
+    "rows_scanned",
+    "matched_rows",
+    "found_by",
 )
 
 
@@ -71,6 +74,9 @@ INVENTORY_SCHEMA = pa.schema(
         ("other_entities", pa.list_(pa.string())),
         ("data_type", pa.string()),
         ("mentions", pa.map_(pa.string(), pa.int64())),
+        ("rows_scanned", pa.int64()),
+        ("matched_rows", pa.int64()),
+        ("found_by", pa.string()),
     ]
 )
 LINKS_SCHEMA = pa.schema(

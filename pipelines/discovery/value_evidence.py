@@ -163,15 +163,15 @@ def _slow_candidates(recognizer: EntityRecognizer, values: Sequence[str]) -> Ite
 
 
 def _full_value_results(
-    setup: AnalyzerSetup, recognizer: EntityRecognizer, value: str
+    setup: AnalyzerSetup, recognizer: EntityRecognizer, value: str, coverage: float = COVERAGE
 ) -> list[RecognizerResult]:
-    """The recognizer's results on the value alone that cover most of it."""
+    """The recognizer's results on the value alone that cover most of it (`coverage` of its length)."""
     needs_nlp = bool(set(recognizer.supported_entities) & set(NER_ENTITIES))
     if needs_nlp and (value.isupper() or value.islower()):
         value = value.title()  # NER reads case: 'CHARLES TINLIN' is a name only as 'Charles Tinlin'
     artifacts = setup.engine.nlp_engine.process_text(value, LANGUAGE) if needs_nlp else None
     results = recognizer.analyze(value, recognizer.supported_entities, artifacts) or []  # type: ignore[arg-type]
-    return [r for r in results if (r.end - r.start) >= COVERAGE * len(value) and r.score > 0]
+    return [r for r in results if (r.end - r.start) >= coverage * len(value) and r.score > 0]
 
 
 def _corroborated(result: RecognizerResult, text: str) -> bool:
