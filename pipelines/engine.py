@@ -72,7 +72,7 @@ def _client(cluster: str | None, workers: int | None) -> Iterator[Any]:
 
     if cluster is not None:
         try:
-            client = Client(check_address(cluster), timeout=CONNECT_TIMEOUT, set_as_default=False)  # type: ignore[no-untyped-call]
+            client = Client(check_address(cluster), timeout=CONNECT_TIMEOUT, set_as_default=True)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as err:
             raise ClusterError(f"cannot reach the dask scheduler at {cluster} ({err})") from None
         with client:
@@ -88,6 +88,6 @@ def _client(cluster: str | None, workers: int | None) -> Iterator[Any]:
             dashboard_address=None,
             silence_logs=40,  # errors only
         ) as local,
-        Client(local, set_as_default=False) as client,  # type: ignore[no-untyped-call]
+        Client(local, set_as_default=True) as client,  # type: ignore[no-untyped-call]
     ):
         yield client
