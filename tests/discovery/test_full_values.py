@@ -175,3 +175,39 @@ def test_a_separate_dask_scheduler_and_workers_give_the_same_inventory(
     names = _worker_names(dask_cluster)
     ran = [names[str(t["worker"])] for t in _task_stream(dask_cluster) if "read_split" in str(t["key"])]
     assert len(ran) >= 20 and set(ran) == {"w0", "w1"}  # every read task, on those two workers
+
+
+def test_dagster_asset_reads_every_value_on_the_resource_cluster(
+    sparse_estate: DemoEstate, in_process: dict[tuple[str, str, str], dict[str, object]], tmp_path: Path
+) -> None:
+    import dagster as dg
+
+    from pipelines.definitions import build_definitions
+    from pipelines.defs.full_values import DaskClusterResource, full_value_inventory
+    from pipelines.defs.io_managers import TABLES, ParquetTables
+    from pipelines.defs.resources import EstateResource
+
+    defs = build_definitions(sparse_estate.estate_file)
+    [weekly] = [s for s in defs.schedules or [] if s.name == "weekly_full_value_refresh"]
+    assert weekly.cron_schedule == "0 3 * * 0"  # type: ignore[union-attr]
+    nightly = defs.resolve_job_def("inventory_refresh").asset_layer.selected_asset_keys
+    assert dg.AssetKey("full_value_inventory") not in nightly
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize(
+        [full_value_inventory],
+        instance=instance,
+        resources={
+            "estate": EstateResource(estate=str(sparse_estate.estate_file), reports=str(tmp_path)),
+            "dask_cluster": DaskClusterResource(address="none"),
+            TABLES: ParquetTables(base_dir=str(tmp_path / "storage")),
+        },
+    )
+    assert result.success
+    table = result.output_for_node("full_value_inventory")
+    rows = {(r["store"], r["table"], r["column"]): r for r in table.to_pylist()}
+    assert rows[MESSAGE]["found_by"] == "full_values" and rows[MESSAGE]["matched_rows"] == PLANTED
+    metadata = result.asset_materializations_for_node("full_value_inventory")[0].metadata
+    assert metadata["rows scanned"].value >= ROWS
+    assert metadata["columns reclassified"].value == [".".join(MESSAGE)]
+    logs = [entry.user_message for entry in instance.all_logs(result.run_id)]
+    assert any("full read: " in m and " tasks done" in m for m in logs)
