@@ -70,6 +70,19 @@ class TableInfo:
 
 
 @dataclass(frozen=True)
+class Split:
+    """A part of a table one task can read on its own, named in the store's terms (picklable).
+
+    `part` is the store's: for files (file relative to the store, first row group, row groups),
+    for SQL (key column, low, high) over an integer key; `()` is the whole table.
+    """
+
+    table: str
+    part: tuple[str | int | None, ...] = ()
+    rows: int | None = None  # about how many rows it holds
+
+
+@dataclass(frozen=True)
 class TableChange:
     """Rows of one table to delete and to update, each named by the values of `key` columns.
 
@@ -132,6 +145,17 @@ class Store(ABC):
         self, table: str, columns: Sequence[str] | None = None, batch_size: int = 65_536
     ) -> Iterator[pa.RecordBatch]:
         """Every row of the table, as record batches holding only `columns` (all by default)."""
+
+    def splits(self, table: str, rows: int = 1_000_000) -> list[Split]:
+        """Parts of about `rows` rows that together hold every row once (by default, the whole table)."""
+        self.table(table)
+        return [Split(table)]
+
+    def scan_split(
+        self, split: Split, columns: Sequence[str] | None = None, batch_size: int = 65_536
+    ) -> Iterator[pa.RecordBatch]:
+        """Every row of one split, as `scan` reads the whole table."""
+        return self.scan(split.table, columns, batch_size)
 
     @abstractmethod
     def find(

@@ -88,6 +88,22 @@ class FilesStoreConfig(StoreConfigBase):
 
 
 StoreConfig = Annotated[SqlStoreConfig | FilesStoreConfig, Field(discriminator="kind")]
+_CLUSTER = re.compile(r"^tcp://[^\s/:]+:\d{1,5}$")
+
+
+class ComputeConfig(_Strict):
+    """Where whole-store reads run: a dask scheduler, or a local cluster of `workers` processes."""
+
+    cluster: str | None = None  # tcp://HOST:PORT, or none (in the command's own process)
+    workers: int | None = Field(default=None, ge=1)
+
+    @field_validator("cluster")
+    @classmethod
+    def _cluster(cls, value: str | None) -> str | None:
+        if value is not None and value != "none" and not _CLUSTER.match(value):
+            raise ValueError("expected tcp://HOST:PORT (a dask scheduler) or none")
+        return value
+
 
 _COLUMN_REF = r"[A-Za-z_][\w$-]*(?:\.[A-Za-z_][\w$-]*){2,3}"
 _LINK = re.compile(rf"^\s*({_COLUMN_REF})\s*(->|=)\s*({_COLUMN_REF})\s*$")
@@ -166,6 +182,7 @@ class Estate(_Strict):
     timezone: str = "America/Los_Angeles"
     smtp: SmtpConfig | None = None
     preferences: Preferences = Field(default_factory=Preferences)
+    compute: ComputeConfig = Field(default_factory=ComputeConfig)
     path: Path = Path("estate.yaml")  # where it was read from (set by load_estate)
 
     @field_validator("ledger")

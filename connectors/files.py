@@ -24,10 +24,12 @@ from connectors._file_index import MIN_ROWS, ValueIndex
 from connectors._file_layout import Listing, TableLayout, discover
 from connectors._file_rewrite import rewrite, sweep
 from connectors._file_sample import sample_dataset
+from connectors._file_splits import file_splits, split_dataset
 from connectors.base import (
     ChangeResult,
     ColumnInfo,
     SkippedFile,
+    Split,
     Store,
     StoreError,
     TableChange,
@@ -75,6 +77,20 @@ class FileStore(Store):
             dataset = self._dataset(table)
             chosen = self._columns(table, dataset, columns)
             yield from dataset.to_batches(columns=chosen, batch_size=batch_size)
+
+    def splits(self, table: str, rows: int = 1_000_000) -> list[Split]:
+        with self._reading(table):
+            return file_splits(self._layout(table), self._dataset(table), rows)
+
+    def scan_split(
+        self, split: Split, columns: Sequence[str] | None = None, batch_size: int = 65_536
+    ) -> Iterator[pa.RecordBatch]:
+        table = split.table
+        with self._reading(table):
+            dataset = split_dataset(self._layout(table), self._dataset(table), split)
+            yield from dataset.to_batches(
+                columns=self._columns(table, dataset, columns), batch_size=batch_size
+            )
 
     def find(
         self,

@@ -20,8 +20,9 @@ from connectors._sql_catalog import SqlTable, reflect, table_names
 from connectors._sql_changes import apply_change, check_change
 from connectors._sql_errors import reason as _reason
 from connectors._sql_sampling import CHUNK, chunks, sample_rows
+from connectors._sql_splits import key_splits, split_condition
 from connectors._sql_stats import fingerprint, flush_counters
-from connectors.base import ChangeResult, Store, StoreError, TableChange, TableInfo
+from connectors.base import ChangeResult, Split, Store, StoreError, TableChange, TableInfo
 from connectors.estate import SqlStoreConfig
 from connectors.masking import mask_secrets
 
@@ -64,6 +65,17 @@ class SqlStore(Store):
         target = self._table(table)
         names = target.selected(columns)
         return self._stream(target, names, batch_size)
+
+    def splits(self, table: str, rows: int = 1_000_000) -> list[Split]:
+        target = self._table(table)
+        with self._failures(f"plan reading table {table!r}"), self._engine.connect() as conn:
+            return key_splits(conn, target, rows)
+
+    def scan_split(
+        self, split: Split, columns: Sequence[str] | None = None, batch_size: int = 65_536
+    ) -> Iterator[pa.RecordBatch]:
+        target = self._table(split.table)
+        return self._stream(target, target.selected(columns), batch_size, split_condition(target, split))
 
     def find(
         self,
@@ -135,9 +147,13 @@ class SqlStore(Store):
             raise StoreError(f"store {self.name!r}: cannot read {name!r} ({target.info.unreadable})")
         return target
 
-    def _stream(self, target: SqlTable, names: list[str], batch_size: int) -> Iterator[pa.RecordBatch]:
+    def _stream(
+        self, target: SqlTable, names: list[str], batch_size: int, where: sa.ColumnElement[Any] | None = None
+    ) -> Iterator[pa.RecordBatch]:
         builder = BatchBuilder(target.fields(names))
         statement = sa.select(*(target.clause.c[c] for c in names)).select_from(target.clause)
+        if where is not None:
+            statement = statement.where(where)
         with self._failures(f"read table {target.info.name!r}"), self._engine.connect() as conn:
             result = conn.execution_options(yield_per=batch_size).execute(statement)
             for rows in result.partitions():

@@ -4,7 +4,7 @@ Importing this module reads no environment variable and loads no estate: `build_
 builds everything from the estate file it is handed, and `defs` (lazy, `@dg.definitions`) calls it
 with $CCPA_ESTATE (default demo/estate.yaml) only when Dagster loads the code location.
 
-To register more: add the object to ASSETS, CHECKS, JOBS or SENSORS below (one line each).
+To register more: add the object to ASSETS, CHECKS, JOBS, SENSORS or SCHEDULES below (one line each).
 """
 
 import os
@@ -16,6 +16,12 @@ from dagster._core.definitions.unresolved_asset_job_definition import Unresolved
 from connectors import load_estate
 from pipelines.defs.assets import coverage_report, inventory, store_inventory_asset
 from pipelines.defs.checks import inventory_is_fresh, no_undisclosed_category, no_unreviewed_sensitive_pi
+from pipelines.defs.full_values import (
+    DaskClusterResource,
+    full_value_inventory,
+    full_value_refresh,
+    weekly_full_value_refresh,
+)
 from pipelines.defs.io_managers import TABLES, ParquetTables
 from pipelines.defs.jobs import daily_inventory_refresh, inventory_refresh
 from pipelines.defs.request_jobs import access_request, delete_request
@@ -36,6 +42,7 @@ ASSETS: list[dg.AssetsDefinition] = [
     inventory,
     coverage_report,
     request_metrics,
+    full_value_inventory,
 ]
 CHECKS: list[dg.AssetChecksDefinition] = [
     no_undisclosed_category,
@@ -49,8 +56,10 @@ JOBS: list[dg.JobDefinition | UnresolvedAssetJobDefinition] = [
     delete_request,
     answer_request,
     request_metrics_refresh,
+    full_value_refresh,
 ]
 SENSORS: list[dg.SensorDefinition] = [ready_requests]
+SCHEDULES: list[dg.ScheduleDefinition] = [weekly_full_value_refresh]
 
 
 def build_definitions(estate_file: str | Path) -> dg.Definitions:
@@ -61,9 +70,13 @@ def build_definitions(estate_file: str | Path) -> dg.Definitions:
         assets=[store_inventory_asset(stores), *ASSETS],
         asset_checks=CHECKS,
         jobs=JOBS,
-        schedules=[daily_inventory_refresh(stores), daily_request_metrics(estate.timezone)],
+        schedules=[daily_inventory_refresh(stores), daily_request_metrics(estate.timezone), *SCHEDULES],
         sensors=SENSORS,
-        resources={"estate": EstateResource(estate=str(estate_file)), TABLES: ParquetTables()},
+        resources={
+            "estate": EstateResource(estate=str(estate_file)),
+            TABLES: ParquetTables(),
+            "dask_cluster": DaskClusterResource(),
+        },
     )
 
 

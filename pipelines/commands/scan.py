@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipelines.commands.options import add_out, positive
+from pipelines.errors import InputError
 
 if TYPE_CHECKING:
+    from pipelines.discovery.full_values import FullValueRead
     from pipelines.discovery.inventory import Inventory
 
 CACHE_FOLDER = ".ccpa-cache"
@@ -32,14 +34,33 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="DIR",
         help="folder of a suppression list (ccpa delete's --out): flag deleted consumers found again",
     )
+    scan.add_argument(
+        "--full-values",
+        action="store_true",
+        help="after the sample, read every value of every column that can hold personal information",
+    )
+    scan.add_argument(
+        "--cluster",
+        default=None,
+        metavar="ADDRESS",
+        help="with --full-values: tcp://HOST:PORT of a dask scheduler, or none (in this process); "
+        "default: the estate's compute.cluster, else a local cluster of one worker per core",
+    )
     scan.set_defaults(command=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from pipelines import console
 
-    inventory = inventory_of(args.estate, args.out, args.sample, full=args.full)
+    if args.cluster is not None and not args.full_values:
+        raise InputError("--cluster: only with --full-values")
+    read = _full_value_read(args) if args.full_values else None
+    inventory = inventory_of(args.estate, args.out, args.sample, full=args.full, full_read=read)
     summarise([r.as_dict() for r in inventory.columns], args.out)
+    if read is not None and read.summary is not None:
+        from pipelines.discovery.full_values.progress import report_full_read
+
+        report_full_read(read.summary)
     if args.suppression is not None:
         _flag_reimported(args, inventory)
     console.out.print(
@@ -66,7 +87,16 @@ def warn_incomplete(unreadable: list[str]) -> bool:
     return True
 
 
-def inventory_of(estate_file: Path, out: Path, sample: int, full: bool = False) -> Inventory:
+def _full_value_read(args: argparse.Namespace) -> FullValueRead:
+    from connectors import load_estate
+    from pipelines.discovery.full_values.progress import full_value_read
+
+    return full_value_read(load_estate(args.estate), args.cluster)
+
+
+def inventory_of(
+    estate_file: Path, out: Path, sample: int, full: bool = False, full_read: FullValueRead | None = None
+) -> Inventory:
     from connectors import load_estate
     from pipelines import console
     from pipelines.discovery.inventory import scan_estate
@@ -77,7 +107,9 @@ def inventory_of(estate_file: Path, out: Path, sample: int, full: bool = False) 
     cache = None if full else ScanCache(out / CACHE_FOLDER)
     with console.steps("scanning") as bar:
         report = console.step_reporter(bar)
-        inventory = scan_estate(estate, sample_size=sample, cache=cache, progress=lambda e, d: report(d, 0))
+        inventory = scan_estate(
+            estate, sample_size=sample, cache=cache, progress=lambda e, d: report(d, 0), full_read=full_read
+        )
     if inventory.notice:
         console.err.print(f"note: {inventory.notice}")
     write_inventory(inventory, out)

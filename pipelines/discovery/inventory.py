@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
@@ -26,8 +27,15 @@ from pipelines.discovery.ownership import consumer_tables, key_columns
 from pipelines.discovery.profile import column_sample
 from pipelines.discovery.scan_cache import CachedTable, ScanCache
 
+if TYPE_CHECKING:
+    from pipelines.discovery.full_values import ColumnReading
+
 Progress = Callable[[str, str], None]  # (event, detail): "table", "billing.customers" ...
 UNREADABLE = "unreadable"
+# A full read after the sample (pipelines.discovery.full_values.FullValueRead): per column read,
+# its counters and the finding to keep.
+Readings = dict[tuple[str, str, str], "ColumnReading"]
+FullRead = Callable[[list[tuple[TableKey, TableInfo, list[ColumnFinding]]]], Readings]
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,9 @@ class ColumnRecord:
     kind: str = "table"  # "view" for a view or materialized view: read, never written
     status: str = "ok"  # "unreadable" when its table could not be read or classified
     reason: str | None = None  # why, in one line, when unreadable
+    rows_scanned: int | None = None  # a full read: rows read (None: sampled only)
+    matched_rows: int | None = None  # ... and rows holding validated personal information
+    found_by: str = "sample"  # "full_values" when only the full read found the column's PI
 
     @property
     def where(self) -> str:
@@ -75,6 +86,9 @@ class ColumnRecord:
             "kind": self.kind,
             "status": self.status,
             "reason": self.reason,
+            "rows_scanned": self.rows_scanned,
+            "matched_rows": self.matched_rows,
+            "found_by": self.found_by,
         }
 
 
@@ -141,8 +155,12 @@ def scan_estate(
     cache: ScanCache | None = None,
     progress: Progress | None = None,
     workers: int = 2,
+    full_read: FullRead | None = None,
 ) -> Inventory:
-    """Classify every column of the estate (raises StoreError for an unreachable store)."""
+    """Classify every column of the estate (raises StoreError for an unreachable store).
+
+    `full_read`, when given, reads every value after the sample and may reclassify columns.
+    """
     report = progress or (lambda event, detail: None)
     setup = build_analyzer("auto")
     categories = load_categories()
@@ -153,9 +171,11 @@ def scan_estate(
         report("tables", str(len(jobs)))
         tables, sampled = _classified(jobs, sample_size, cache, setup, report, workers)
         readable = [t for t in tables if t.unreadable is None]
+        readings = full_read([(t.key, t.info, _plain_findings(t)) for t in readable]) if full_read else {}
+        _keep_read_findings(readable, readings)
         links = _links(estate, stores, readable)
         report("links", f"{len(links)} links")
-        columns = _records(readable, links, categories) + [
+        columns = _records(readable, links, categories, readings) + [
             r for t in tables if t.unreadable for r in _unread(t)
         ]
     finally:
@@ -266,7 +286,21 @@ def _links(estate: Estate, stores: dict[str, Store], tables: list[_Table]) -> li
     return infer_links(inputs, declared=estate.links)
 
 
-def _records(tables: list[_Table], links: list[InferredLink], categories: CategoryMap) -> list[ColumnRecord]:
+def _keep_read_findings(tables: list[_Table], readings: Readings) -> None:
+    """A column the full read reclassified keeps that finding (links and context then see it)."""
+    for table in tables:
+        table.findings = [
+            readings[(*table.key, f.column)].finding if (*table.key, f.column) in readings else f
+            for f in table.findings
+        ]
+
+
+def _records(
+    tables: list[_Table],
+    links: list[InferredLink],
+    categories: CategoryMap,
+    readings: Readings | None = None,
+) -> list[ColumnRecord]:
     evidence = {t.key: personal_evidence(_all_findings(t), categories) for t in tables}
     consumers = consumer_tables(evidence, links)
     records = []
@@ -274,6 +308,8 @@ def _records(tables: list[_Table], links: list[InferredLink], categories: Catego
         keys = key_columns(table.key, table.info, links)
         context = table_context(table.key[1], _all_findings(table), table.key in consumers, keys)
         records.extend(_table_records(table, context, categories))
+    if readings:
+        records = [_with_reading(record, readings) for record in records]
     return records
 
 
@@ -294,6 +330,24 @@ def _entries(table: _Table) -> list[tuple[str, str | None, ColumnFinding]]:
             [(p.column, p.path, p.finding) for p in nested] if nested else [(finding.column, None, finding)]
         )
     return entries
+
+
+def _plain_findings(table: _Table) -> list[ColumnFinding]:
+    """The findings of the columns that are not documents: nested leaves are left to the sample."""
+    nested = {leaf.column for leaf in table.paths}
+    return [f for f in table.findings if f.column not in nested]
+
+
+def _with_reading(record: ColumnRecord, readings: Readings) -> ColumnRecord:
+    reading = readings.get((record.store, record.table, record.column))
+    if reading is None:
+        return record
+    return replace(
+        record,
+        rows_scanned=reading.rows_scanned,
+        matched_rows=reading.matched_rows,
+        found_by=reading.found_by,
+    )
 
 
 def _table_records(table: _Table, context: TableContext, categories: CategoryMap) -> list[ColumnRecord]:

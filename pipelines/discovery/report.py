@@ -36,6 +36,9 @@ FIELDS = (
     "kind",
     "status",
     "reason",
+    "rows_scanned",
+    "matched_rows",
+    "found_by",
 )
 
 
@@ -89,6 +92,9 @@ INVENTORY_SCHEMA = pa.schema(
         ("kind", pa.string()),
         ("status", pa.string()),
         ("reason", pa.string()),
+        ("rows_scanned", pa.int64()),
+        ("matched_rows", pa.int64()),
+        ("found_by", pa.string()),
     ]
 )
 LINKS_SCHEMA = pa.schema(

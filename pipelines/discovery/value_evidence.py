@@ -175,9 +175,10 @@ def _slow_candidates(recognizer: EntityRecognizer, values: Sequence[str]) -> Ite
 
 
 def _full_value_results(
-    setup: AnalyzerSetup, recognizer: EntityRecognizer, value: str
+    setup: AnalyzerSetup, recognizer: EntityRecognizer, value: str, coverage: float = COVERAGE
 ) -> list[RecognizerResult]:
-    """The recognizer's results on the value alone that cover most of it (none for a long text)."""
+    """The recognizer's results on the value alone that cover most of it (`coverage` of its length;
+    none for a long text)."""
     if len(value) > MAX_VALUE_CHARS:
         return []
     needs_nlp = bool(set(recognizer.supported_entities) & set(NER_ENTITIES))
@@ -185,7 +186,7 @@ def _full_value_results(
         value = value.title()  # NER reads case: 'CHARLES TINLIN' is a name only as 'Charles Tinlin'
     artifacts = setup.engine.nlp_engine.process_text(value, LANGUAGE) if needs_nlp else None
     results = recognizer.analyze(value, recognizer.supported_entities, artifacts) or []  # type: ignore[arg-type]
-    return [r for r in results if (r.end - r.start) >= COVERAGE * len(value) and r.score > 0]
+    return [r for r in results if (r.end - r.start) >= coverage * len(value) and r.score > 0]
 
 
 def _corroborated(result: RecognizerResult, text: str) -> bool:

@@ -1,0 +1,160 @@
+"""One task of a full read: every value of some columns of one split of a table, in record batches.
+
+Per batch and column: the values as text, their distinct values with row counts, one combined
+RE2 pass over the distinct values (`ValuePatterns`), then the recognizers themselves (their
+validation: Luhn, mod-97, MCC ...) on at most `budget` distinct candidates for the whole task.
+Memory is one batch plus the checked candidates, whatever the size of the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from presidio_analyzer import EntityRecognizer, PatternRecognizer
+
+from connectors import Split, StoreError, load_estate, open_store
+from mappings import load_categories
+from pipelines.discovery.analyzer import LANGUAGE, AnalyzerSetup, build_analyzer
+from pipelines.discovery.classify import ALONE_SCORE
+from pipelines.discovery.full_values.patterns import ValuePatterns, value_patterns
+from pipelines.discovery.full_values.tally import ColumnTally, EntityMatches, SplitTally
+from pipelines.discovery.value_evidence import _full_value_results, _pattern_candidates, mask
+
+
+@dataclass(frozen=True)
+class ReadTask:
+    """Everything a worker needs, picklable: it opens the store itself."""
+
+    estate_file: str
+    store: str
+    split: Split
+    columns: tuple[tuple[str, bool], ...]  # (column, stored as a number)
+    budget: int  # distinct candidates validated per column
+    batch_size: int = 65_536
+
+
+def read_split(task: ReadTask) -> SplitTally:
+    """The task's tallies; a store error becomes the tally's `error` (one line), never an exception."""
+    result = SplitTally(task.store, task.split.table)
+    setup, patterns = _recognizers()
+    columns = {name: _ColumnRead(numeric, task.budget) for name, numeric in task.columns}
+    try:
+        estate = load_estate(task.estate_file)
+        with open_store(task.store, estate.stores[task.store]) as store:
+            for batch in store.scan_split(task.split, list(columns), task.batch_size):
+                for name, read in columns.items():
+                    read.batch(batch.column(name), setup, patterns)
+    except (StoreError, pa.ArrowException, OSError) as err:
+        result.error = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        return result
+    result.columns = {name: read.tally() for name, read in columns.items()}
+    return result
+
+
+@cache
+def _recognizers() -> tuple[AnalyzerSetup, ValuePatterns]:
+    """Per worker process, once: the analyzer's recognizers (no NER: a full read runs patterns)."""
+    setup = build_analyzer("none")
+    recognizers = setup.engine.registry.get_recognizers(LANGUAGE, all_fields=True)
+    return setup, value_patterns(recognizers, load_categories())
+
+
+@dataclass
+class _ColumnRead:
+    numeric: bool
+    budget: int
+    rows: int = 0
+    candidate_rows: int = 0
+    unreadable: str = ""
+    checked: list[str] = field(default_factory=list)  # distinct candidates validated
+    found: list[dict[str, tuple[float, str]]] = field(default_factory=list)  # per checked: entity -> score
+    counts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # rows per checked value
+
+    def batch(
+        self, column: pa.Array | pa.ChunkedArray, setup: AnalyzerSetup, patterns: ValuePatterns
+    ) -> None:
+        self.rows += len(column)
+        texts = self._texts(column)
+        if texts is None:
+            return
+        counts = pc.value_counts(texts)
+        values, weights = counts.field("values"), counts.field("counts")
+        keep = pc.and_kleene(pc.is_valid(values), patterns.candidates(values, self.numeric))
+        values, weights = pc.filter(values, keep), np.asarray(pc.filter(weights, keep))
+        self.candidate_rows += int(weights.sum())
+        self._check_new(values, setup, patterns)
+        index = pc.index_in(values, value_set=pa.array(self.checked, pa.string()))
+        known = np.asarray(index.is_valid())
+        positions = np.asarray(index.fill_null(0))[known]
+        self.counts += np.bincount(positions, weights=weights[known], minlength=len(self.checked)).astype(
+            np.int64
+        )
+
+    def _texts(self, column: pa.Array | pa.ChunkedArray) -> pa.Array | None:
+        array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        if pa.types.is_dictionary(array.type):
+            array = array.dictionary_decode()
+        if (
+            pa.types.is_integer(array.type)
+            or pa.types.is_decimal(array.type)
+            or pa.types.is_binary(array.type)
+        ):
+            try:
+                return pc.cast(array, pa.string())
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                self.unreadable = f"values of type {array.type} that do not read as text"
+                return None
+        return pc.cast(array, pa.string())
+
+    def _check_new(self, values: pa.Array, setup: AnalyzerSetup, patterns: ValuePatterns) -> None:
+        room = self.budget - len(self.checked)
+        if room <= 0 or not len(values):
+            return
+        new = pc.filter(values, pc.invert(pc.is_in(values, value_set=pa.array(self.checked, pa.string()))))
+        new = new.slice(0, room)
+        for recognizer_found in _validated(new, setup, patterns):
+            self.found.append(recognizer_found)
+        self.checked.extend(new.to_pylist())
+        self.counts = np.concatenate([self.counts, np.zeros(len(new), np.int64)])
+
+    def tally(self) -> ColumnTally:
+        checked_rows = int(self.counts.sum())
+        scale = self.candidate_rows / checked_rows if checked_rows else 0.0
+        entities: dict[str, EntityMatches] = {}
+        matched = 0
+        for rows, found in zip(self.counts.tolist(), self.found, strict=True):
+            matched += rows if found else 0
+            for entity, (score, example) in found.items():
+                entities.setdefault(entity, EntityMatches()).add(EntityMatches(rows, score, example))
+        for matches in entities.values():
+            matches.rows = round(matches.rows * scale)
+        return ColumnTally(self.rows, self.candidate_rows, round(matched * scale), entities, self.unreadable)
+
+
+def _validated(
+    values: pa.Array, setup: AnalyzerSetup, patterns: ValuePatterns
+) -> list[dict[str, tuple[float, str]]]:
+    """Per value: the entities the recognizers themselves confirm in it, with score and masked example."""
+    texts: list[str] = values.to_pylist()
+    found: list[dict[str, tuple[float, str]]] = [{} for _ in texts]
+    for recognizer in patterns.recognizers:
+        indexes = _candidate_indexes(recognizer, values)
+        for index in indexes:
+            for result in _full_value_results(setup, recognizer, texts[index], coverage=0.0):
+                if result.score < ALONE_SCORE:
+                    continue
+                example = mask(texts[index][result.start : result.end])
+                best = found[index].get(result.entity_type)
+                if best is None or result.score > best[0]:
+                    found[index][result.entity_type] = (result.score, example)
+    return found
+
+
+def _candidate_indexes(recognizer: EntityRecognizer, values: pa.Array) -> list[int]:
+    if isinstance(recognizer, PatternRecognizer):
+        return list(_pattern_candidates(recognizer, values))
+    return list(range(len(values)))  # phone numbers: the recognizer's own matcher decides

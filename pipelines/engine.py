@@ -1,0 +1,93 @@
+"""Whole-store reads on dask.distributed: tasks submitted to a cluster, results gathered in order.
+
+`cluster` names where tasks run:
+- `tcp://HOST:PORT`: an existing dask scheduler (its workers must have this package installed);
+- `None`: a LocalCluster of one single-threaded worker process per core (or `workers`), started
+  and stopped here, listening on 127.0.0.1 only, without a dashboard;
+- `"none"`: no cluster, every task in this process, one after another (tests, debugging).
+Each task is a picklable description of its work (it opens its store itself); results are small.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from pipelines.errors import InputError
+
+IN_PROCESS = "none"
+CONNECT_TIMEOUT = "10s"
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+Progress = Callable[[int, int], None]  # (tasks done, tasks in all)
+
+
+class ClusterError(InputError):
+    """The cluster named cannot be reached or used: one line, exit status 2."""
+
+
+def run_tasks(
+    function: Callable[[Task], Result],
+    tasks: Sequence[Task],
+    cluster: str | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> list[Result]:
+    """`function(task)` for every task, on the cluster named; the results in the order of `tasks`."""
+    report = progress or (lambda done, total: None)
+    if cluster == IN_PROCESS:
+        results = []
+        for done, task in enumerate(tasks, start=1):
+            results.append(function(task))
+            report(done, len(tasks))
+        return results
+    from distributed import as_completed
+
+    with _client(cluster, workers) as client:
+        futures = client.map(function, list(tasks), pure=False)
+        order = {future.key: index for index, future in enumerate(futures)}
+        gathered: dict[int, Result] = {}
+        finished = as_completed(futures)  # type: ignore[no-untyped-call]
+        for done, future in enumerate(finished, start=1):
+            gathered[order[future.key]] = future.result()
+            report(done, len(futures))
+    return [gathered[index] for index in range(len(futures))]
+
+
+def check_address(address: str) -> str:
+    """`tcp://HOST:PORT` or `none`; anything else is refused before any work starts."""
+    if address == IN_PROCESS:
+        return address
+    host, _, port = address.removeprefix("tcp://").rpartition(":")
+    if not address.startswith("tcp://") or not host or not port.isdigit():
+        raise ClusterError(f"cluster {address!r}: expected tcp://HOST:PORT or 'none'")
+    return address
+
+
+@contextmanager
+def _client(cluster: str | None, workers: int | None) -> Iterator[Any]:
+    from distributed import Client, LocalCluster
+
+    if cluster is not None:
+        try:
+            client = Client(check_address(cluster), timeout=CONNECT_TIMEOUT, set_as_default=True)  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError) as err:
+            raise ClusterError(f"cannot reach the dask scheduler at {cluster} ({err})") from None
+        with client:
+            yield client
+        return
+    count = workers or os.cpu_count() or 1
+    with (
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=count,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=40,  # errors only
+        ) as local,
+        Client(local, set_as_default=True) as client,  # type: ignore[no-untyped-call]
+    ):
+        yield client

@@ -1,0 +1,213 @@
+"""`ccpa scan --full-values` on a demo estate with a planted sparse case, in-process and on dask."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipelines.cli import main
+from pipelines.demo_estate import DemoEstate, build_demo_estate
+from tests.discovery.sparse import PLANTED, ROWS, TABLE, plant_sparse_emails
+
+MESSAGE = ("device_logs", TABLE, "message")
+
+
+@pytest.fixture(scope="module")
+def sparse_estate(tmp_path_factory: pytest.TempPathFactory) -> DemoEstate:
+    root = tmp_path_factory.mktemp("full-values") / "estate"
+    built = build_demo_estate(root, consumers=150, days=2, seed=5, as_of=dt.date(2026, 11, 1))
+    plant_sparse_emails(built.estate_file)
+    return built
+
+
+def _scan(estate: Path, out: Path, *extra: str) -> dict[tuple[str, str, str], dict[str, object]]:
+    assert main(["scan", "--estate", str(estate), "--out", str(out), "--full", *extra]) == 0
+    columns = json.loads((out / "inventory.json").read_text())["columns"]
+    return {(c["store"], c["table"], c["column"]): c for c in columns}
+
+
+@pytest.fixture(scope="module")
+def in_process(
+    sparse_estate: DemoEstate, tmp_path_factory: pytest.TempPathFactory
+) -> dict[tuple[str, str, str], dict[str, object]]:
+    return _scan(
+        sparse_estate.estate_file, tmp_path_factory.mktemp("none"), "--full-values", "--cluster", "none"
+    )
+
+
+def test_the_sample_alone_misses_the_planted_emails(sparse_estate: DemoEstate, tmp_path: Path) -> None:
+    sampled = _scan(sparse_estate.estate_file, tmp_path)[MESSAGE]
+    assert "EMAIL_ADDRESS" not in sampled["mentions"]  # type: ignore[operator]
+    assert sampled["rows_scanned"] is None and sampled["found_by"] == "sample"
+
+
+def test_full_read_finds_and_classifies_them(
+    in_process: dict[tuple[str, str, str], dict[str, object]],
+) -> None:
+    message = in_process[MESSAGE]
+    assert message["rows_scanned"] == ROWS
+    assert message["mentions"]["EMAIL_ADDRESS"] == PLANTED  # type: ignore[index]
+    assert message["category"] == "identifiers" and message["found_by"] == "full_values"
+    assert f"full read: {PLANTED} of {ROWS:,} values are EMAIL_ADDRESS" in str(message["evidence"])
+    assert "@example.org" not in json.dumps(list(in_process.values()))  # masked, never raw
+    imsi = in_process[("device_logs", TABLE, "imsi")]
+    assert imsi["entity"] == "IMSI" and imsi["matched_rows"] == ROWS and imsi["found_by"] == "sample"
+    sessions = in_process[("device_logs", "sessions", "imsi")]
+    assert sessions["rows_scanned"] == sessions["matched_rows"] > 0
+
+
+def test_sqlite_tables_are_read_by_key_ranges(
+    in_process: dict[tuple[str, str, str], dict[str, object]],
+) -> None:
+    email = in_process[("billing", "customers", "email")]
+    assert email["rows_scanned"] == email["matched_rows"] == 150
+    assert in_process[("billing", "invoices", "amount")]["rows_scanned"] is None  # a float: not read
+
+
+def test_local_cluster_of_two_workers_gives_the_same_inventory(
+    sparse_estate: DemoEstate, in_process: dict[tuple[str, str, str], dict[str, object]], tmp_path: Path
+) -> None:
+    estate = tmp_path / "estate.yaml"
+    estate.write_text(sparse_estate.estate_file.read_text() + "compute:\n  workers: 2\n")
+    for name in ("billing.db", "crm.db", "device_logs"):
+        (tmp_path / name).symlink_to(sparse_estate.root / name)
+    assert _scan(estate, tmp_path / "out", "--full-values") == in_process
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def dask_cluster(tmp_path: Path) -> Iterator[str]:
+    """A `dask scheduler` and two `dask worker` processes on 127.0.0.1, killed afterwards."""
+    dask = shutil.which("dask", path=str(Path(sys.executable).parent))
+    assert dask, "the dask command is installed with distributed"
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    common = ["--no-dashboard"]
+    processes = [
+        subprocess.Popen(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), *common],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
+    try:
+        for index in range(2):
+            processes.append(
+                subprocess.Popen(
+                    [
+                        dask,
+                        "worker",
+                        address,
+                        "--nthreads",
+                        "1",
+                        "--nworkers",
+                        "1",
+                        "--name",
+                        f"w{index}",
+                        "--host",
+                        "127.0.0.1",
+                        "--local-directory",
+                        str(tmp_path / f"w{index}"),
+                        *common,
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+        _wait_for_workers(address, 2)
+        yield address
+    finally:
+        for process in reversed(processes):
+            process.kill()
+            process.wait(timeout=30)
+
+
+def _wait_for_workers(address: str, count: int, timeout: float = 60) -> None:
+    from distributed import Client
+
+    deadline = time.monotonic() + timeout
+    with Client(address, timeout="30s", set_as_default=False) as client:
+        while len(client.scheduler_info(n_workers=-1)["workers"]) < count:
+            assert time.monotonic() < deadline, f"{count} dask workers did not join {address} in {timeout} s"
+            time.sleep(0.2)
+
+
+def _task_stream(address: str) -> list[dict[str, object]]:
+    """What the scheduler's task-stream plugin recorded: each task's key and the worker it ran on."""
+    from distributed import Client
+
+    with Client(address, timeout="30s", set_as_default=False) as client:
+        return client.get_task_stream()  # type: ignore[no-any-return]
+
+
+def _worker_names(address: str) -> dict[str, str]:
+    from distributed import Client
+
+    with Client(address, timeout="30s", set_as_default=False) as client:
+        workers = client.scheduler_info(n_workers=-1)["workers"]
+    return {worker: info["name"] for worker, info in workers.items()}
+
+
+def test_a_separate_dask_scheduler_and_workers_give_the_same_inventory(
+    sparse_estate: DemoEstate,
+    in_process: dict[tuple[str, str, str], dict[str, object]],
+    dask_cluster: str,
+    tmp_path: Path,
+) -> None:
+    _task_stream(dask_cluster)  # installs the scheduler's task-stream plugin before the scan
+    assert (
+        _scan(sparse_estate.estate_file, tmp_path, "--full-values", "--cluster", dask_cluster) == in_process
+    )
+    names = _worker_names(dask_cluster)
+    ran = [names[str(t["worker"])] for t in _task_stream(dask_cluster) if "read_split" in str(t["key"])]
+    assert len(ran) >= 20 and set(ran) == {"w0", "w1"}  # every read task, on those two workers
+
+
+def test_dagster_asset_reads_every_value_on_the_resource_cluster(
+    sparse_estate: DemoEstate, in_process: dict[tuple[str, str, str], dict[str, object]], tmp_path: Path
+) -> None:
+    import dagster as dg
+
+    from pipelines.definitions import build_definitions
+    from pipelines.defs.full_values import DaskClusterResource, full_value_inventory
+    from pipelines.defs.io_managers import TABLES, ParquetTables
+    from pipelines.defs.resources import EstateResource
+
+    defs = build_definitions(sparse_estate.estate_file)
+    [weekly] = [s for s in defs.schedules or [] if s.name == "weekly_full_value_refresh"]
+    assert weekly.cron_schedule == "0 3 * * 0"  # type: ignore[union-attr]
+    nightly = defs.resolve_job_def("inventory_refresh").asset_layer.selected_asset_keys
+    assert dg.AssetKey("full_value_inventory") not in nightly
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize(
+        [full_value_inventory],
+        instance=instance,
+        resources={
+            "estate": EstateResource(estate=str(sparse_estate.estate_file), reports=str(tmp_path)),
+            "dask_cluster": DaskClusterResource(address="none"),
+            TABLES: ParquetTables(base_dir=str(tmp_path / "storage")),
+        },
+    )
+    assert result.success
+    table = result.output_for_node("full_value_inventory")
+    rows = {(r["store"], r["table"], r["column"]): r for r in table.to_pylist()}
+    assert rows[MESSAGE]["found_by"] == "full_values" and rows[MESSAGE]["matched_rows"] == PLANTED
+    metadata = result.asset_materializations_for_node("full_value_inventory")[0].metadata
+    assert metadata["rows scanned"].value >= ROWS
+    assert metadata["columns reclassified"].value == [".".join(MESSAGE)]
+    logs = [entry.user_message for entry in instance.all_logs(result.run_id)]
+    assert any("full read: " in m and " tasks done" in m for m in logs)
