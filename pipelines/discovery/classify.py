@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from pipelines.discovery.analyzer import AnalyzerSetup
-from pipelines.discovery.column_names import NameHint, vocabulary
+from pipelines.discovery.column_names import NameHint, tokens, vocabulary
 from pipelines.discovery.names_lexicon import person_name_share, placeholder_share
 from pipelines.discovery.profile import ColumnSample
 from pipelines.discovery.recognizers.media import binary_content
@@ -90,8 +90,7 @@ def _classify(sample: ColumnSample, setup: AnalyzerSetup, table: str) -> ColumnF
     if sample.undecoded is not None and len(sample.undecoded) > sample.non_empty:
         return _binary(sample)
     if sample.non_empty == 0:
-        said = f"; name suggests {hints[0].entity}" if hints else ""
-        return ColumnFinding(sample.name, None, 0.0, 0.0, (f"no values in the sample{said}",))
+        return _empty(sample.name, hints)
     evidence = value_evidence(sample, setup, free_text=False)
     candidates = sorted(_candidates(sample, hints, evidence), key=_rank, reverse=True)
     if candidates and candidates[0].confidence >= 0.5:
@@ -117,6 +116,16 @@ def _classify(sample: ColumnSample, setup: AnalyzerSetup, table: str) -> ColumnF
     if hints:
         why = f"name suggests {hints[0].entity} but the values do not have its shape"
     return ColumnFinding(sample.name, None, 0.0, 0.0, (why,))
+
+
+def _empty(name: str, hints: list[NameHint]) -> ColumnFinding:
+    """A column with no values to look at: only a strong name (`zip code`, `email`) can say what it
+    holds; never a key's (`original_language_id` refers to a row, it holds no language)."""
+    if hints and hints[0].strength == "strong" and not hints[0].bare_name and tokens(name)[-1:] != ("id",):
+        reason = f"no values in the sample; the name alone says {hints[0].entity} ('{hints[0].pattern}')"
+        return ColumnFinding(name, hints[0].entity, 0.5, 0.0, (reason,))
+    said = f"; name suggests {hints[0].entity}" if hints else ""
+    return ColumnFinding(name, None, 0.0, 0.0, (f"no values in the sample{said}",))
 
 
 def _binary(sample: ColumnSample) -> ColumnFinding:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from connectors import Estate, SkippedFile, Store, StoreError, TableInfo, open_store, open_stores
 from connectors.base import one_line
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str, str], None]  # (event, detail): "table", "billing.customers" ...
 UNREADABLE = "unreadable"
+MIN_DISTINCT = 20  # sampled values a column needs before its uniqueness says one row per target row
 # A full read after the sample (pipelines.discovery.full_values.FullValueRead): per column read,
 # its counters and the finding to keep.
 Readings = dict[tuple[str, str, str], "ColumnReading"]
@@ -286,6 +288,20 @@ def _links(estate: Estate, stores: dict[str, Store], tables: list[_Table]) -> li
     return infer_links(inputs, declared=estate.links)
 
 
+def _one_to_one(tables: list[_Table], links: list[InferredLink]) -> list[InferredLink]:
+    """The links whose source column's sampled values are all distinct (one row per target row)."""
+    samples = {t.key: t.sample for t in tables}
+    found = []
+    for x in links:
+        sample = samples.get((x.link.source.store, x.link.source.table))
+        if sample is None or x.link.source.column not in sample.column_names:
+            continue
+        values = sample.column(x.link.source.column).drop_null()
+        if len(values) >= MIN_DISTINCT and pc.count_distinct(values).as_py() == len(values):
+            found.append(x)
+    return found
+
+
 def _keep_read_findings(tables: list[_Table], readings: Readings) -> None:
     """A column the full read reclassified keeps that finding (links and context then see it)."""
     for table in tables:
@@ -302,7 +318,7 @@ def _records(
     readings: Readings | None = None,
 ) -> list[ColumnRecord]:
     evidence = {t.key: personal_evidence(_all_findings(t), categories) for t in tables}
-    consumers = consumer_tables(evidence, links)
+    consumers = consumer_tables(evidence, links, _one_to_one(tables, links))
     records = []
     for table in tables:
         keys = key_columns(table.key, table.info, links)

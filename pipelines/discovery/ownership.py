@@ -18,13 +18,17 @@ from pipelines.discovery.links import InferredLink, TableKey
 
 
 def consumer_tables(
-    evidence: Mapping[TableKey, PersonalEvidence], links: Iterable[InferredLink]
+    evidence: Mapping[TableKey, PersonalEvidence],
+    links: Iterable[InferredLink],
+    one_to_one: Iterable[InferredLink] = (),
 ) -> set[TableKey]:
     """The tables whose rows belong to consumers, from what each table's own columns show.
 
     A table whose only identifiers are names (a track's title and composer, a product's name and
     page) and that other tables refer to is a catalogue: the rows a consumer's order points at are
-    not the consumer's, and nothing becomes a consumer's by referring to them.
+    not the consumer's, and nothing becomes a consumer's by referring to them. So is a names-only
+    table whose rows are one-to-one with a catalogue's (`one_to_one`: links whose source values are
+    unique, e.g. a view of each actor's films keyed by the actor's id): it describes catalogue rows.
     """
     edges: dict[TableKey, set[TableKey]] = {}  # table -> tables whose consumers it records
     referenced: set[TableKey] = set()
@@ -36,8 +40,15 @@ def consumer_tables(
             edges.setdefault(target, set()).add(source)
         elif source != target:
             referenced.add(target)
+    catalogues = referenced | {
+        (x.link.source.store, x.link.source.table)
+        for x in one_to_one
+        if x.link.kind != "same_identity"
+        and (x.link.target.store, x.link.target.table) in referenced
+        and evidence.get((x.link.target.store, x.link.target.table)) == "names"
+    }
     consumers = {
-        t for t, e in evidence.items() if e == "identifies" or (e == "names" and t not in referenced)
+        t for t, e in evidence.items() if e == "identifies" or (e == "names" and t not in catalogues)
     }
     changed = True
     while changed:

@@ -55,7 +55,6 @@ def test_recognised(name: str, values: list[object], expected: str) -> None:
         ("order_number", ["4111111111111112", "5500005555555551"]),  # 16 digits failing Luhn
         ("payload_sha256", ["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"] * 3),
         ("emergency_phone_confirmed", ["1.0", "0.0", "1.0"]),  # a flag, not a phone
-        ("phone", [None, None, None]),  # nothing to go on
         ("cholesterol", ["208.4397503", "210.2890319", "210.9967237"]),  # decimals, not phones
         ("StationName", ["Central Park", "Main Street"]),  # a thing's name
         ("PageBrowser", ["Safari"]),  # one word NER calls a person
@@ -70,6 +69,19 @@ def test_decoys_are_not_personal(name: str, values: list[object]) -> None:
         "PHONE_NUMBER",
         "PERSON",
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("zip code", "POSTAL_CODE"),  # Sakila's staff_list: the schema says what the empty column holds
+        ("phone", "PHONE_NUMBER"),
+        ("original_language_id", None),  # a key refers to a row: it holds no language
+        ("notes", None),  # no name to go on
+    ],
+)
+def test_an_empty_column_is_known_by_a_strong_name_only(name: str, expected: str | None) -> None:
+    assert entity(name, [None, "", None]) == expected
 
 
 def test_works_without_ner() -> None:
