@@ -16,7 +16,7 @@ from dagster._core.definitions.unresolved_asset_job_definition import Unresolved
 from connectors import load_estate
 from pipelines.defs.assets import coverage_report, inventory, store_inventory_asset
 from pipelines.defs.checks import inventory_is_fresh, no_undisclosed_category, no_unreviewed_sensitive_pi
-from pipelines.defs.io_managers import TABLES, ParquetTables
+from pipelines.defs.io_managers import STORE_SCANS, TABLES, ParquetTables, StoreScans
 from pipelines.defs.jobs import daily_inventory_refresh, inventory_refresh
 from pipelines.defs.request_jobs import access_request, delete_request
 from pipelines.defs.requests import (
@@ -63,7 +63,11 @@ def build_definitions(estate_file: str | Path) -> dg.Definitions:
         jobs=JOBS,
         schedules=[daily_inventory_refresh(stores), daily_request_metrics(estate.timezone)],
         sensors=SENSORS,
-        resources={"estate": EstateResource(estate=str(estate_file)), TABLES: ParquetTables()},
+        resources={
+            "estate": EstateResource(estate=str(estate_file)),
+            TABLES: ParquetTables(),
+            STORE_SCANS: StoreScans(),
+        },
     )
 
 
