@@ -91,7 +91,7 @@ def inventory(
     _check_stores(estate, loaded, list(store_inventory))
     scans = [store_inventory[name] for name in loaded.stores if name in store_inventory]
     with lookup_stores(
-        loaded, lambda name, why: context.log.warning(f"{name} not reachable: {why}")
+        loaded, lambda _, why: context.log.warning(f"no values looked up for links: {why}")
     ) as stores:
         result = combine_scans(loaded, scans, stores)
     write_inventory(result, estate.reports_dir())
