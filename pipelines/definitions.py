@@ -22,7 +22,7 @@ from pipelines.defs.full_values import (
     full_value_refresh,
     weekly_full_value_refresh,
 )
-from pipelines.defs.io_managers import TABLES, ParquetTables
+from pipelines.defs.io_managers import STORE_SCANS, TABLES, ParquetTables, StoreScans
 from pipelines.defs.jobs import daily_inventory_refresh, inventory_refresh
 from pipelines.defs.request_jobs import access_request, delete_request
 from pipelines.defs.requests import (
@@ -76,6 +76,7 @@ def build_definitions(estate_file: str | Path) -> dg.Definitions:
             "estate": EstateResource(estate=str(estate_file)),
             TABLES: ParquetTables(),
             "dask_cluster": DaskClusterResource(),
+            STORE_SCANS: StoreScans(),
         },
     )
 

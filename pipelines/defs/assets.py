@@ -1,22 +1,25 @@
 """Dagster assets of the inventory: per-store classification, the combined inventory, links, coverage.
 
 Thin wiring: each asset calls the domain function and turns its result into metadata for the UI.
-The inventory, its links and the coverage gaps pass between assets as Arrow tables (`ParquetTables`).
+Each store's scan passes to `inventory` as data (`StoreScans`, Parquet); the inventory, its links and the
+coverage gaps pass between assets as Arrow tables (`ParquetTables`).
 """
 
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import dagster as dg
 import pyarrow as pa
 from dagster._utils.warnings import BetaWarning
 
+from connectors import Estate, open_store
+from connectors.estate_names import check_names
 from mappings import load_categories
 from pipelines.coverage.report import coverage_of, gaps_table, write_coverage
-from pipelines.defs.io_managers import TABLES
+from pipelines.defs.io_managers import STORE_SCANS, TABLES
 from pipelines.defs.resources import EstateResource
-from pipelines.discovery.inventory import Inventory, classify_store, scan_estate
+from pipelines.discovery.inventory import Inventory, StoreScan, classify_store, combine_scans, lookup_stores
 from pipelines.discovery.report import inventory_table, links_table, write_inventory
 
 GROUP = "inventory"
@@ -31,21 +34,21 @@ def store_inventory_asset(stores: dg.StaticPartitionsDefinition) -> dg.AssetsDef
             name="store_inventory",
             partitions_def=stores,
             backfill_policy=dg.BackfillPolicy.single_run(),
+            io_manager_key=STORE_SCANS,
             group_name=GROUP,
             description="Each store's tables sampled and their columns classified (cached by fingerprint).",
         )(_store_inventory)
 
 
-def _store_inventory(context: dg.AssetExecutionContext, estate: EstateResource) -> None:
+def _store_inventory(context: dg.AssetExecutionContext, estate: EstateResource) -> dict[str, StoreScan]:
     loaded = estate.load()
-    unknown = [store for store in context.partition_keys if store not in loaded.stores]
-    if unknown:
-        raise dg.Failure(
-            f"estate {estate.estate} has no store {', '.join(unknown)}: the code location was built "
-            "from another estate (load it with CCPA_ESTATE naming this one)"
-        )
-    for store in context.partition_keys:
-        summary = classify_store(loaded, store, estate.sample, estate.cache())
+    _check_stores(estate, loaded, context.partition_keys)
+    scans = {}
+    for name in context.partition_keys:
+        with open_store(name, loaded.stores[name]) as store:
+            check_names(loaded, {name: store})
+            scans[name] = classify_store(name, store, estate.sample, estate.cache())
+        summary = scans[name].summary()
         context.add_asset_metadata(
             {
                 "tables": summary.tables,
@@ -53,7 +56,17 @@ def _store_inventory(context: dg.AssetExecutionContext, estate: EstateResource) 
                 "tables sampled": summary.tables_sampled,
                 "entities": dg.MetadataValue.json(summary.entities),
             },
-            partition_key=store,
+            partition_key=name,
+        )
+    return scans
+
+
+def _check_stores(estate: EstateResource, loaded: Estate, stores: Sequence[str]) -> None:
+    unknown = [store for store in stores if store not in loaded.stores]
+    if unknown:
+        raise dg.Failure(
+            f"estate {estate.estate} has no store {', '.join(unknown)}: the code location was built "
+            "from another estate (load it with CCPA_ESTATE naming this one)"
         )
 
 
@@ -68,10 +81,19 @@ def _store_inventory(context: dg.AssetExecutionContext, estate: EstateResource) 
             io_manager_key=TABLES, group_name=GROUP, description="Links between tables, declared or inferred."
         ),
     },
-    deps=["store_inventory"],
 )
-def inventory(context: dg.AssetExecutionContext, estate: EstateResource) -> Iterator[dg.Output[pa.Table]]:
-    result = scan_estate(estate.load(), sample_size=estate.sample, cache=estate.cache())
+def inventory(
+    context: dg.AssetExecutionContext, estate: EstateResource, store_inventory: dict[str, StoreScan]
+) -> Iterator[dg.Output[pa.Table]]:
+    """The stores' scans combined: no table is sampled again; stores are opened only to look up
+    shared values for link inference (one unreachable now shares none, with a warning)."""
+    loaded = estate.load()
+    _check_stores(estate, loaded, list(store_inventory))
+    scans = [store_inventory[name] for name in loaded.stores if name in store_inventory]
+    with lookup_stores(
+        loaded, lambda _, why: context.log.warning(f"no values looked up for links: {why}")
+    ) as stores:
+        result = combine_scans(loaded, scans, stores)
     write_inventory(result, estate.reports_dir())
     if result.notice:
         context.log.warning(result.notice)

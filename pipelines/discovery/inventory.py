@@ -7,8 +7,9 @@ inferred across tables, and each column's category decided in its table's contex
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,6 @@ import pyarrow.compute as pc
 
 from connectors import Estate, SkippedFile, Store, StoreError, TableInfo, open_store, open_stores
 from connectors.base import one_line
-from connectors.estate_names import check_names
 from mappings import CategoryMap, load_categories
 from pipelines.discovery.analyzer import AnalyzerSetup, build_analyzer
 from pipelines.discovery.classify import ColumnFinding, classify_column
@@ -137,7 +137,7 @@ class Inventory:
 
 
 @dataclass
-class _Table:
+class TableScan:
     key: TableKey
     info: TableInfo
     sample: pa.Table
@@ -164,44 +164,36 @@ def scan_estate(
     `full_read`, when given, reads every value after the sample and may reclassify columns.
     """
     report = progress or (lambda event, detail: None)
-    setup = build_analyzer("auto")
-    categories = load_categories()
     stores = open_stores(estate)
     try:
-        jobs = [(name, store, info) for name, store in stores.items() for info in store.tables()]
-        skipped = [(name, file) for name, store in stores.items() for file in store.skipped()]
-        report("tables", str(len(jobs)))
-        tables, sampled = _classified(jobs, sample_size, cache, setup, report, workers)
-        readable = [t for t in tables if t.unreadable is None]
-        readings = full_read([(t.key, t.info, _plain_findings(t)) for t in readable]) if full_read else {}
-        _keep_read_findings(readable, readings)
-        links = _links(estate, stores, readable)
-        report("links", f"{len(links)} links")
-        columns = _records(readable, links, categories, readings) + [
-            r for t in tables if t.unreadable for r in _unread(t)
-        ]
+        scans = [classify_store(n, s, sample_size, cache, report, workers) for n, s in stores.items()]
+        inventory = combine_scans(estate, scans, stores, full_read)
     finally:
         for store in stores.values():
             store.close()
-    statuses = [t.status for t in tables]
-    reused = len(readable) - sampled
-    return Inventory(columns, links, sampled, reused, setup.notice, statuses, skipped)
+    report("links", f"{len(inventory.links)} links")
+    return inventory
 
 
-def classify_store(estate: Estate, name: str, sample_size: int, cache: ScanCache) -> StoreSummary:
-    """Sample and classify one store's tables into the cache (the per-store step of a scan)."""
-    setup = build_analyzer("auto")
-    with open_store(name, estate.stores[name]) as store:
-        check_names(estate, {name: store})
-        jobs = [(name, store, info) for info in store.tables()]
-        tables, sampled = _classified(jobs, sample_size, cache, setup, lambda e, d: None, workers=2)
-    entities: dict[str, int] = {}
-    for table in tables:
-        for finding in _all_findings(table):
-            if finding.entity:
-                entities[finding.entity] = entities.get(finding.entity, 0) + 1
-    columns = sum(len(t.findings) for t in tables)
-    return StoreSummary(name, len(tables), columns, sampled, dict(sorted(entities.items())))
+@dataclass(frozen=True)
+class StoreScan:
+    """One store's tables, sampled and classified: what the inventory is combined from."""
+
+    store: str
+    tables: list[TableScan]
+    skipped: list[SkippedFile]
+    tables_sampled: int  # the others were unchanged since the cached scan, or unreadable
+    notice: str | None = None  # e.g. no NER model installed
+
+    def summary(self) -> StoreSummary:
+        entities: dict[str, int] = {}
+        for table in self.tables:
+            for finding in _all_findings(table):
+                if finding.entity:
+                    entities[finding.entity] = entities.get(finding.entity, 0) + 1
+        columns = sum(len(t.findings) for t in self.tables)
+        entities = dict(sorted(entities.items()))
+        return StoreSummary(self.store, len(self.tables), columns, self.tables_sampled, entities)
 
 
 @dataclass(frozen=True)
@@ -213,6 +205,65 @@ class StoreSummary:
     entities: dict[str, int]
 
 
+def classify_store(
+    name: str,
+    store: Store,
+    sample_size: int,
+    cache: ScanCache | None,
+    progress: Progress | None = None,
+    workers: int = 2,
+) -> StoreScan:
+    """Sample and classify one open store's tables, reusing the cache's unchanged ones (the per-store
+    step of a scan)."""
+    report = progress or (lambda event, detail: None)
+    setup = build_analyzer("auto")
+    jobs = [(name, store, info) for info in store.tables()]
+    report("tables", str(len(jobs)))
+    tables, sampled = _classified(jobs, sample_size, cache, setup, report, workers)
+    return StoreScan(name, tables, store.skipped(), sampled, setup.notice)
+
+
+def combine_scans(
+    estate: Estate,
+    scans: Sequence[StoreScan],
+    stores: Mapping[str, Store],
+    full_read: FullRead | None = None,
+) -> Inventory:
+    """The inventory of the scanned stores: links inferred across their tables (shared values looked
+    up in `stores`; a store not among them shares none), each column decided in its table's context.
+    `full_read`, when given, reads every value after the sample and may reclassify columns."""
+    tables = [table for scan in scans for table in scan.tables]
+    readable = [t for t in tables if t.unreadable is None]
+    readings = full_read([(t.key, t.info, _plain_findings(t)) for t in readable]) if full_read else {}
+    _keep_read_findings(readable, readings)
+    links = _links(estate, stores, readable)
+    columns = _records(readable, links, load_categories(), readings) + [
+        r for t in tables if t.unreadable for r in _unread(t)
+    ]
+    sampled = sum(scan.tables_sampled for scan in scans)
+    skipped = [(scan.store, file) for scan in scans for file in scan.skipped]
+    notice = next((scan.notice for scan in scans if scan.notice), None)
+    statuses = [t.status for t in tables]
+    return Inventory(columns, links, sampled, len(readable) - sampled, notice, statuses, skipped)
+
+
+@contextmanager
+def lookup_stores(estate: Estate, unreachable: Callable[[str, str], None]) -> Iterator[dict[str, Store]]:
+    """The estate's stores that can be opened now, to look up shared values in (`combine_scans`);
+    `unreachable(store, why)` hears of each other one. All are closed on exit."""
+    stores: dict[str, Store] = {}
+    try:
+        for name, config in estate.stores.items():
+            try:
+                stores[name] = open_store(name, config)
+            except StoreError as err:
+                unreachable(name, str(err))
+        yield stores
+    finally:
+        for store in stores.values():
+            store.close()
+
+
 def _classified(
     jobs: list[tuple[str, Store, TableInfo]],
     sample_size: int,
@@ -220,8 +271,8 @@ def _classified(
     setup: AnalyzerSetup,
     report: Progress,
     workers: int,
-) -> tuple[list[_Table], int]:
-    def isolated(job: tuple[str, Store, TableInfo]) -> tuple[_Table, bool]:
+) -> tuple[list[TableScan], int]:
+    def isolated(job: tuple[str, Store, TableInfo]) -> tuple[TableScan, bool]:
         """One table never stops the others: any failure reading or classifying it is its reason."""
         name, _, info = job
         if info.unreadable is not None:
@@ -234,21 +285,21 @@ def _classified(
                     str(err) if isinstance(err, StoreError) else f"{type(err).__name__}: {one_line(str(err))}"
                 )
         report("table", f"{name}.{info.name} (unreadable)")
-        return _Table((name, info.name), info, pa.table({}), [], unreadable=why), False
+        return TableScan((name, info.name), info, pa.table({}), [], unreadable=why), False
 
-    def classify(job: tuple[str, Store, TableInfo]) -> tuple[_Table, bool]:
+    def classify(job: tuple[str, Store, TableInfo]) -> tuple[TableScan, bool]:
         name, store, info = job
         fingerprint = store.fingerprint(info.name)
         cached = cache.get(name, info.name, fingerprint, sample_size) if cache else None
         if cached is not None:
             report("table", f"{name}.{info.name} (unchanged)")
-            return _Table((name, info.name), info, cached.sample, cached.findings, cached.paths), False
+            return TableScan((name, info.name), info, cached.sample, cached.findings, cached.paths), False
         sample = store.sample(info.name, sample_size, seed=0)
         findings, paths = _classify_columns(sample, setup, info.name)
         if cache:
             cache.put(name, info.name, CachedTable(fingerprint, sample_size, sample, findings, paths))
         report("table", f"{name}.{info.name}")
-        return _Table((name, info.name), info, sample, findings, paths), True
+        return TableScan((name, info.name), info, sample, findings, paths), True
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         results = list(pool.map(isolated, jobs))
@@ -271,8 +322,10 @@ def _classify_columns(
     return findings, paths
 
 
-def _links(estate: Estate, stores: dict[str, Store], tables: list[_Table]) -> list[InferredLink]:
+def _links(estate: Estate, stores: Mapping[str, Store], tables: list[TableScan]) -> list[InferredLink]:
     def lookup(store: str, table: str, column: str, values: Sequence[object]) -> int:
+        if store not in stores:  # not open (unreachable since it was scanned): shares no values
+            return 0
         try:
             found = stores[store].find(table, column, list(values), columns=[column])
         except StoreError:  # a table that cannot be searched shares no values
@@ -288,7 +341,7 @@ def _links(estate: Estate, stores: dict[str, Store], tables: list[_Table]) -> li
     return infer_links(inputs, declared=estate.links)
 
 
-def _one_to_one(tables: list[_Table], links: list[InferredLink]) -> list[InferredLink]:
+def _one_to_one(tables: list[TableScan], links: list[InferredLink]) -> list[InferredLink]:
     """The links whose source column's sampled values are all distinct (one row per target row)."""
     samples = {t.key: t.sample for t in tables}
     found = []
@@ -302,7 +355,7 @@ def _one_to_one(tables: list[_Table], links: list[InferredLink]) -> list[Inferre
     return found
 
 
-def _keep_read_findings(tables: list[_Table], readings: Readings) -> None:
+def _keep_read_findings(tables: list[TableScan], readings: Readings) -> None:
     """A column the full read reclassified keeps that finding (links and context then see it)."""
     for table in tables:
         table.findings = [
@@ -312,7 +365,7 @@ def _keep_read_findings(tables: list[_Table], readings: Readings) -> None:
 
 
 def _records(
-    tables: list[_Table],
+    tables: list[TableScan],
     links: list[InferredLink],
     categories: CategoryMap,
     readings: Readings | None = None,
@@ -329,12 +382,12 @@ def _records(
     return records
 
 
-def _all_findings(table: _Table) -> list[ColumnFinding]:
+def _all_findings(table: TableScan) -> list[ColumnFinding]:
     """The table's columns and the leaves of its nested columns: a leaf counts as a column."""
     return [*table.findings, *(p.finding for p in table.paths)]
 
 
-def _entries(table: _Table) -> list[tuple[str, str | None, ColumnFinding]]:
+def _entries(table: TableScan) -> list[tuple[str, str | None, ColumnFinding]]:
     """(column, path, finding) for each column in order, a nested column's leaves in its place."""
     leaves: dict[str, list[PathFinding]] = {}
     for leaf in table.paths:
@@ -348,7 +401,7 @@ def _entries(table: _Table) -> list[tuple[str, str | None, ColumnFinding]]:
     return entries
 
 
-def _plain_findings(table: _Table) -> list[ColumnFinding]:
+def _plain_findings(table: TableScan) -> list[ColumnFinding]:
     """The findings of the columns that are not documents: nested leaves are left to the sample."""
     nested = {leaf.column for leaf in table.paths}
     return [f for f in table.findings if f.column not in nested]
@@ -366,7 +419,7 @@ def _with_reading(record: ColumnRecord, readings: Readings) -> ColumnRecord:
     )
 
 
-def _table_records(table: _Table, context: TableContext, categories: CategoryMap) -> list[ColumnRecord]:
+def _table_records(table: TableScan, context: TableContext, categories: CategoryMap) -> list[ColumnRecord]:
     types = {c.name: str(c.type) for c in table.info.columns}
     records = []
     for column, path, finding in _entries(table):
@@ -394,7 +447,7 @@ def _table_records(table: _Table, context: TableContext, categories: CategoryMap
     return records
 
 
-def _unread(table: _Table) -> list[ColumnRecord]:
+def _unread(table: TableScan) -> list[ColumnRecord]:
     """Each known column of an unreadable table, unclassified, with the table's reason."""
     return [
         ColumnRecord(
