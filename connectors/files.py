@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from fnmatch import fnmatchcase
@@ -34,8 +35,11 @@ from connectors.base import (
     StoreError,
     TableChange,
     TableInfo,
+    one_line,
 )
 from connectors.estate import FilesStoreConfig
+
+_QUOTED_ROW = re.compile(r"(Expected \d+ columns?, got \d+): .*$", re.S)  # Arrow echoes the row
 
 
 class FileStore(Store):
@@ -208,22 +212,23 @@ class FileStore(Store):
             return layout
         except StoreError:
             pass
-        good = []
+        good, why = [], ""
         for file in layout.files:
             try:
                 self._table_info(dataclasses.replace(layout, files=(file,)))
                 good.append(file)
             except StoreError as err:
-                self._skipped.append(SkippedFile(file.relative, _why(err)))
+                why = _why(err)
+                self._skipped.append(SkippedFile(file.relative, why))
         try:
             if good:
                 layout = dataclasses.replace(layout, files=tuple(good))
                 self._infos[layout.name] = self._table_info(layout)
                 return layout
         except StoreError as err:  # each file opens alone, not all together
-            self._skipped += [
-                SkippedFile(f.relative, f"not readable with the others ({_why(err)})") for f in good
-            ]
+            why = f"its files are not readable together ({_why(err)})"
+        # A table none of whose rows can be read keeps its place, unreadable: the inventory is incomplete.
+        self._infos[layout.name] = TableInfo(layout.name, (), unreadable=why)
         return None
 
     def _layout(self, table: str) -> TableLayout:
@@ -268,5 +273,7 @@ class FileStore(Store):
 
 
 def _why(err: StoreError) -> str:
-    """The reason of a `_reading` error, without the store, table and paths Arrow's message names."""
-    return str(err).split(": ", 1)[-1].rsplit("': ", 1)[-1]
+    """The reason of a `_reading` error, without the store, table and paths Arrow's message names,
+    nor the row Arrow quotes after a parse error (`Expected 2 columns, got 3: <the row>`)."""
+    text = str(err).split(": ", 1)[-1].rsplit("': ", 1)[-1]
+    return one_line(_QUOTED_ROW.sub(r"\1", text))

@@ -39,6 +39,9 @@ def _csv_folder(root: Path) -> Path:
     (folder / "contacts.csv").write_text("id,email\n1,ann@example.com\n2,bo@example.org\n", encoding="utf-8")
     (folder / "empty.csv").write_bytes(b"")
     (folder / "notes.txt.bak").write_text("old", encoding="utf-8")
+    # tables whose rows cannot be read: a ragged export, and JSON lines whose field changes type
+    (folder / "ragged.csv").write_text("id,email\n1,ann@example.com\n2,bo@example.org,x\n", encoding="utf-8")
+    (folder / "mixed.jsonl").write_text('{"a": {"email": "cy@example.net"}}\n{"a": "plain"}\n', encoding="utf-8")
     return folder
 
 
@@ -63,28 +66,37 @@ EXPECTED = {
     ("csv", "notes.txt.bak"): "not a table file (.bak)",
 }
 CORRUPT = {("exports", "broken.parquet"), ("exports", "sessions/dt=2026-11-02/part-0.parquet")}
+UNPARSED = {("csv", "ragged.csv"), ("csv", "mixed.jsonl")}
+UNREADABLE = ["csv.mixed", "csv.ragged", "exports.broken"]  # tables none of whose rows can be read
 
 
 def test_scan_lists_skipped_files_and_reads_every_table(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
-    assert main(["scan", "--estate", str(_estate(tmp_path)), "--out", str(out)]) == 0
+    assert main(["scan", "--estate", str(_estate(tmp_path)), "--out", str(out)]) == 1  # incomplete
     document = json.loads((out / "inventory.json").read_text(encoding="utf-8"))
     skipped = {(s["store"], s["file"]): s["reason"] for s in document["skipped"]}
     assert {k: v for k, v in skipped.items() if k in EXPECTED} == EXPECTED
-    assert set(skipped) == set(EXPECTED) | CORRUPT
+    assert set(skipped) == set(EXPECTED) | CORRUPT | UNPARSED
     assert all("parquet" in skipped[k].lower() or "magic" in skipped[k].lower() for k in CORRUPT)
+    assert skipped[("csv", "ragged.csv")] == "CSV parse error: Expected 2 columns, got 3"  # no row quoted
     tables = {(t["store"], t["table"]): t["status"] for t in document["tables"]}
     assert tables == {
         ("exports", "customers"): "ok",
         ("exports", "sessions"): "ok",
+        ("exports", "broken"): "unreadable",
         ("csv", "contacts"): "ok",
+        ("csv", "ragged"): "unreadable",
+        ("csv", "mixed"): "unreadable",
     }
     emails = {(c["store"], c["table"]) for c in document["columns"] if c["entity"] == "EMAIL_ADDRESS"}
     assert emails == {("exports", "customers"), ("csv", "contacts")}
-    assert document["unreadable"] == []
-    printed = capsys.readouterr().out
+    assert sorted(document["unreadable"]) == UNREADABLE
+    captured = capsys.readouterr()
+    assert "bo@example.org" not in captured.out + captured.err
+    assert "inventory incomplete: 3 tables unreadable" in captured.err
+    printed = captured.out
     assert "skipped exports/README.md: not a parquet file (.md)" in printed
     assert "skipped csv/empty.csv: empty file (0 bytes)" in printed
 
