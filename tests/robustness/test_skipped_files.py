@@ -41,7 +41,9 @@ def _csv_folder(root: Path) -> Path:
     (folder / "notes.txt.bak").write_text("old", encoding="utf-8")
     # tables whose rows cannot be read: a ragged export, and JSON lines whose field changes type
     (folder / "ragged.csv").write_text("id,email\n1,ann@example.com\n2,bo@example.org,x\n", encoding="utf-8")
-    (folder / "mixed.jsonl").write_text('{"a": {"email": "cy@example.net"}}\n{"a": "plain"}\n', encoding="utf-8")
+    (folder / "mixed.jsonl").write_text(
+        '{"a": {"email": "cy@example.net"}}\n{"a": "plain"}\n', encoding="utf-8"
+    )
     return folder
 
 
