@@ -20,7 +20,7 @@ A column classifier sees values; whether they are personal information depends o
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from mappings import CategoryMap
@@ -81,6 +81,24 @@ def personal_evidence(findings: Iterable[ColumnFinding], categories: CategoryMap
     if not direct:
         return "none"
     return "names" if direct <= NAMING else "identifies"
+
+
+def empty_columns_named(
+    findings: list[ColumnFinding], categories: CategoryMap, view: bool
+) -> list[ColumnFinding]:
+    """An empty column keeps what its strong name says (`zip code`) only in a view whose other columns'
+    values identify people: a view's column is a projection someone named on purpose, while an empty
+    column of a table (an export template's unused `s_email`) shows nothing is held there."""
+    if view and personal_evidence([f for f in findings if f.non_empty > 0], categories) == "identifies":
+        return findings
+    return [
+        replace(
+            f, entity=None, confidence=0.0, evidence=(f"no values in the sample; name suggests {f.entity}",)
+        )
+        if f.entity and f.non_empty == 0 and f.prevalence == 0.0  # the name alone, no value, said it
+        else f
+        for f in findings
+    ]
 
 
 def table_context(

@@ -21,7 +21,13 @@ from connectors.base import one_line
 from mappings import CategoryMap, load_categories
 from pipelines.discovery.analyzer import AnalyzerSetup, build_analyzer
 from pipelines.discovery.classify import ColumnFinding, classify_column
-from pipelines.discovery.context import TableContext, personal_evidence, table_context, verdict
+from pipelines.discovery.context import (
+    TableContext,
+    empty_columns_named,
+    personal_evidence,
+    table_context,
+    verdict,
+)
 from pipelines.discovery.links import InferredLink, LinkInputs, TableKey, infer_links
 from pipelines.discovery.nested import PathFinding, classify_nested, qualified
 from pipelines.discovery.ownership import consumer_tables, key_columns
@@ -370,6 +376,8 @@ def _records(
     categories: CategoryMap,
     readings: Readings | None = None,
 ) -> list[ColumnRecord]:
+    for table in tables:
+        table.findings = empty_columns_named(table.findings, categories, table.info.kind == "view")
     evidence = {t.key: personal_evidence(_all_findings(t), categories) for t in tables}
     consumers = consumer_tables(evidence, links, _one_to_one(tables, links))
     records = []
