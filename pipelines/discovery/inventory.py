@@ -301,7 +301,7 @@ def _classified(
             report("table", f"{name}.{info.name} (unchanged)")
             return TableScan((name, info.name), info, cached.sample, cached.findings, cached.paths), False
         sample = store.sample(info.name, sample_size, seed=0)
-        findings, paths = _classify_columns(sample, setup, info.name)
+        findings, paths = _classify_columns(sample, setup, info.name, info.kind == "view")
         if cache:
             cache.put(name, info.name, CachedTable(fingerprint, sample_size, sample, findings, paths))
         report("table", f"{name}.{info.name}")
@@ -313,10 +313,10 @@ def _classified(
 
 
 def _classify_columns(
-    sample: pa.Table, setup: AnalyzerSetup, table: str
+    sample: pa.Table, setup: AnalyzerSetup, table: str, view: bool
 ) -> tuple[list[ColumnFinding], list[PathFinding]]:
     """A finding per column; a nested column's is empty (no entity: it is no join key) and its
-    leaves are classified one by one."""
+    leaves are classified one by one. An empty column's name counts only where the table allows it."""
     findings, paths = [], []
     for name in sample.column_names:
         leaves = classify_nested(name, sample.column(name), setup, table)
@@ -325,7 +325,7 @@ def _classify_columns(
         else:
             findings.append(ColumnFinding(name, None, 0.0, 0.0, (f"nested: {len(leaves)} paths",)))
             paths.extend(leaves)
-    return findings, paths
+    return empty_columns_named(findings, load_categories(), view), paths
 
 
 def _links(estate: Estate, stores: Mapping[str, Store], tables: list[TableScan]) -> list[InferredLink]:
@@ -376,8 +376,6 @@ def _records(
     categories: CategoryMap,
     readings: Readings | None = None,
 ) -> list[ColumnRecord]:
-    for table in tables:
-        table.findings = empty_columns_named(table.findings, categories, table.info.kind == "view")
     evidence = {t.key: personal_evidence(_all_findings(t), categories) for t in tables}
     consumers = consumer_tables(evidence, links, _one_to_one(tables, links))
     records = []

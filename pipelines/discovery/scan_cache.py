@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from pipelines.discovery.classify import ColumnFinding
 from pipelines.discovery.nested import PathFinding
 
-VERSION = 3  # bump when classification changes, so old verdicts are not reused
+VERSION = 4  # bump when classification changes, so old verdicts are not reused
 
 
 @dataclass(frozen=True)
