@@ -17,8 +17,9 @@ from typing import Generic, TypeVar
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-import pyarrow.dataset as ds
 import pyarrow.fs as pa_fs
+
+from connectors._lazy import ds
 
 DELIMITERS = (",", ";", "\t", "|")
 QUOTE = '"'

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
+
+from connectors._lazy import ds
 
 INDEX_DIR = ".ccpa-index"
 MIN_ROWS = 500_000  # below this a filtered scan is fast enough

@@ -17,13 +17,15 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 import pyarrow as pa
-import pyarrow.dataset as ds
 import pyarrow.fs as pa_fs
+import pyarrow.parquet as pq
 
 from connectors._csv_dialect import text_convert
 from connectors._csv_read import csv_format
+from connectors._lazy import ds
 from connectors.base import SkippedFile, StoreError
 
+_HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
 FileFormat = Literal["parquet", "csv", "jsonl"]
 EXTENSIONS: dict[str, FileFormat] = {
     ".parquet": "parquet",
@@ -100,11 +102,48 @@ class TableLayout:
             partition_base_dir=self.base,
         )
 
+    def describe(self, filesystem: pa_fs.FileSystem) -> tuple[pa.Schema, int | None]:
+        """The table's schema, and its row count where the files' footers give it (Parquet).
+
+        Parquet is read from the footers alone, as the dataset would see it (the first file's schema,
+        then the partition columns), so listing a store does not need the dataset machinery.
+        """
+        if self.format != "parquet":
+            return self.dataset(filesystem).schema, None
+        footers = [pq.read_metadata(f.path, filesystem=filesystem) for f in self.files if f.size]
+        if not footers:
+            return pa.schema([]), 0
+        schema = footers[0].schema.to_arrow_schema().remove_metadata()
+        for key, values in self._partition_values().items():
+            if key not in schema.names:
+                schema = schema.append(pa.field(key, _partition_type(values)))
+        return schema, sum(footer.num_rows for footer in footers)
+
+    def _partition_values(self) -> dict[str, list[str]]:
+        values: dict[str, list[str]] = {key: [] for key in self.partitioning}
+        for file in self.files:
+            for folder in PurePosixPath(file.relative).parts[1:-1]:
+                key, _, value = folder.partition("=")
+                if key in values:
+                    values[key].append(value)
+        return values
+
     def file_format(self, filesystem: pa_fs.FileSystem) -> ds.FileFormat:
         """CSV in each table's own dialect, read as text and typed only where safe (`_csv_read`)."""
         if self.format == "csv":
             return csv_format(filesystem, [(f.path, f.size, f.mtime_ns) for f in self.files])
         return dataset_format(self.format)
+
+
+def _partition_type(values: list[str]) -> pa.DataType:
+    """Arrow's hive inference: int32 when every value is one, else text (the null marker aside)."""
+    present = [v for v in values if v != _HIVE_NULL]
+    try:
+        if present and all(-(2**31) <= int(v) < 2**31 for v in present):
+            return pa.int32()
+    except ValueError:
+        pass
+    return pa.string()
 
 
 def dataset_format(fmt: FileFormat) -> ds.FileFormat:

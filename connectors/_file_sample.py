@@ -13,7 +13,8 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 
 import pyarrow as pa
-import pyarrow.dataset as ds
+
+from connectors._lazy import ds
 
 SPREAD = 8  # chunks (row groups or files) a sample is drawn from, when the table has that many
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pyarrow.dataset as ds
-
 from connectors._file_layout import TableLayout
+from connectors._lazy import ds
 from connectors.base import Split, StoreError
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.fs as pa_fs
 
 from connectors._file_changes import conformed, plan_change
@@ -26,6 +25,7 @@ from connectors._file_layout import Listing, TableLayout, discover
 from connectors._file_rewrite import rewrite, sweep
 from connectors._file_sample import sample_dataset
 from connectors._file_splits import file_splits, split_dataset
+from connectors._lazy import ds
 from connectors.base import (
     ChangeResult,
     ColumnInfo,
@@ -242,10 +242,9 @@ class FileStore(Store):
 
     def _table_info(self, layout: TableLayout) -> TableInfo:
         with self._reading(layout.name):
-            dataset = layout.dataset(self.filesystem)
-            rows = dataset.count_rows() if layout.format == "parquet" else None  # footers only
+            schema, rows = layout.describe(self.filesystem)
         columns = tuple(
-            ColumnInfo(field.name, field.type, field.nullable, str(field.type)) for field in dataset.schema
+            ColumnInfo(field.name, field.type, field.nullable, str(field.type)) for field in schema
         )
         return TableInfo(layout.name, columns, row_count=rows, partitioning=layout.partitioning)
 
