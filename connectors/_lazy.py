@@ -1,35 +1,38 @@
 """`pyarrow.dataset`, imported when first used rather than when a connector module is.
 
 Importing it imports pandas (pyarrow's dataset module initialises its pandas shim), about half a
-second that a command which only lists a store's tables (`ccpa stores`) never needs. The module
-object is the real one once any attribute is read (the standard library's LazyLoader).
+second that a command which only lists a store's tables (`ccpa stores`) never needs. The first
+attribute read imports the module, under a lock: tables are read from several threads at once,
+and the standard library's LazyLoader lets a second thread see the module half-initialised.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+import importlib
+import threading
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 
-def _lazy(name: str) -> ModuleType:
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"no module named {name!r}")
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    loader.exec_module(module)
-    return module
+class _Deferred:
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._module: ModuleType | None = None
+        self._lock = threading.Lock()
+
+    def __getattr__(self, attribute: str) -> object:
+        module = self._module
+        if module is None:
+            with self._lock:
+                if self._module is None:
+                    self._module = importlib.import_module(self._name)
+                module = self._module
+        return getattr(module, attribute)
 
 
 if TYPE_CHECKING:
     import pyarrow.dataset as ds
 else:
-    ds = _lazy("pyarrow.dataset")
+    ds = _Deferred("pyarrow.dataset")
 
 __all__ = ["ds"]

@@ -58,3 +58,17 @@ def test_listing_a_store_does_not_import_pandas(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", listing], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_tables_read_at_once_in_a_fresh_process_are_all_read(tmp_path: Path) -> None:
+    """The scan reads tables from several threads; the first of them to touch the dataset module
+    must not let the others see it half-imported (each table would be reported unreadable)."""
+    for name in ("a", "b", "c", "d", "e", "f"):
+        pq.write_table(NESTED, tmp_path / f"{name}.parquet")
+    (tmp_path / "estate.yaml").write_text(
+        f"stores:\n  logs:\n    kind: files\n    path: {tmp_path}\n    format: parquet\n", encoding="utf-8"
+    )
+    scan = [sys.executable, "-m", "pipelines.cli", "scan", "--estate", str(tmp_path / "estate.yaml")]
+    out = subprocess.run([*scan, "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert "unreadable" not in out.stdout + out.stderr
+    assert out.returncode == 0, out.stderr
