@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.fs as pa_fs
 
 from connectors._csv_dialect import CsvDialect, FileMemo, detect, text_convert
-from connectors._lazy import ds
+from connectors._lazy import ds, pc
 from connectors.base import StoreError
 
 MAX_TYPED_BYTES = 256 << 20  # a larger table is read as text, unchecked

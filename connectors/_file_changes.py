@@ -13,10 +13,9 @@ from functools import reduce
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from connectors._file_layout import TableLayout
-from connectors._lazy import ds
+from connectors._lazy import ds, pc
 from connectors.base import StoreError, TableChange
 
 _ROW, _WANTED = "__ccpa_row", "__ccpa_wanted"

@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from connectors._lazy import ds
+from connectors._lazy import ds, pc
 
 INDEX_DIR = ".ccpa-index"
 MIN_ROWS = 500_000  # below this a filtered scan is fast enough

@@ -25,7 +25,6 @@ from typing import Any, BinaryIO
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.fs as pa_fs
 import pyarrow.parquet as pq
 
@@ -33,6 +32,7 @@ from connectors._csv_dialect import detect, split_records, unquoted
 from connectors._faults import checkpoint
 from connectors._file_changes import ChangePlan, FileEdit
 from connectors._file_layout import FileFormat
+from connectors._lazy import pc
 from connectors.base import StoreError
 
 TEMP_MARK = ".ccpa-tmp-"

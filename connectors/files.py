@@ -16,7 +16,6 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.fs as pa_fs
 
 from connectors._file_changes import conformed, plan_change
@@ -25,7 +24,7 @@ from connectors._file_layout import Listing, TableLayout, discover
 from connectors._file_rewrite import rewrite, sweep
 from connectors._file_sample import sample_dataset
 from connectors._file_splits import file_splits, split_dataset
-from connectors._lazy import ds
+from connectors._lazy import ds, pc
 from connectors.base import (
     ChangeResult,
     ColumnInfo,
