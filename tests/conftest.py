@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from pipelines.demo_estate import DemoEstate, build_demo_estate
+from tests.dask_servers import dask_servers
 
 SERVERS = {
     "postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432/{db}",
@@ -87,3 +88,10 @@ def covered_estate(gap_estate: DemoEstate, tmp_path_factory: pytest.TempPathFact
         crm.execute("ALTER TABLE contacts DROP COLUMN job_title")
         crm.execute("ALTER TABLE contacts DROP COLUMN company")
     return root / "estate.yaml"
+
+
+@pytest.fixture
+def dask_cluster(tmp_path: Path) -> Iterator[str]:
+    """The address of a `dask scheduler` with two `dask worker` processes (w0, w1), killed afterwards."""
+    with dask_servers(tmp_path) as address:
+        yield address

@@ -34,6 +34,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=None,
         help="folder holding inventory.json from `ccpa scan` (default: scan now into --out)",
     )
+    cover.add_argument(
+        "--cluster",
+        default=None,
+        metavar="ADDRESS",
+        help="where dates of birth are counted: tcp://HOST:PORT of a dask scheduler, or none "
+        "(in this process); default: the estate's compute.cluster, else in this process",
+    )
     cover.set_defaults(command=run)
 
 
@@ -42,11 +49,14 @@ def run(args: argparse.Namespace) -> int:
     from mappings import load_categories
     from pipelines import console
     from pipelines.coverage.report import coverage_of, write_coverage
+    from pipelines.engine import check_address
 
+    if args.cluster is not None:
+        check_address(args.cluster)
     estate = load_estate(args.estate)
     notice = _notice(args.notice)
     records, unreadable = _inventory(args)
-    document = coverage_of(estate, records, notice, load_categories())
+    document = coverage_of(estate, records, notice, load_categories(), cluster=args.cluster)
     write_coverage(document, args.out)
     gaps = document["gaps"]
     assert isinstance(gaps, list)

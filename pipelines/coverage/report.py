@@ -15,6 +15,7 @@ from mappings import CategoryMap, Notice
 from pipelines.coverage.check import Coverage, FoundColumn, check_coverage
 from pipelines.coverage.html import render_html
 from pipelines.coverage.minors import MinorsCount, count_minors
+from pipelines.engine import IN_PROCESS
 from pipelines.output import staged_files
 
 
@@ -55,7 +56,10 @@ def coverage_of(
     notice: Notice,
     categories: CategoryMap,
     today: dt.date | None = None,
+    cluster: str | None = None,
 ) -> dict[str, object]:
+    """The coverage document; dates of birth are counted on `cluster` (default: the estate's
+    `compute.cluster`, else in this process: see `pipelines.engine`)."""
     columns = found_columns(inventory)
     shared = {name: sorted(store.shared_with) for name, store in estate.stores.items()}
     coverage = check_coverage(columns, shared, notice, categories)
@@ -64,7 +68,8 @@ def coverage_of(
         for c in columns
         if c.entity == "DATE_OF_BIRTH" and c.category and not c.path
     ]  # a date of birth inside a document is not read in full (yet)
-    minors = count_minors(estate, birth_dates, today or dt.date.today())
+    where = cluster if cluster is not None else estate.compute.cluster or IN_PROCESS
+    minors = count_minors(estate, birth_dates, today or dt.date.today(), where, estate.compute.workers)
     return _document(estate, notice, coverage, minors)
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from pipelines.cli import main
 from pipelines.demo_estate import DemoEstate
+from tests.dask_servers import task_stream, worker_names
 
 
 def test_job_titles_are_an_undisclosed_category(gap_estate: DemoEstate, tmp_path: Path) -> None:
@@ -43,20 +44,33 @@ def test_an_estate_the_notice_covers_passes(covered_estate: Path, tmp_path: Path
     assert json.loads((tmp_path / "coverage.json").read_text())["status"] == "ok"
 
 
-def test_reuses_an_inventory(gap_estate: DemoEstate, tmp_path: Path) -> None:
-    assert main(["scan", "--estate", str(gap_estate.estate_file), "--out", str(tmp_path / "inv")]) == 0
-    code = main(
-        [
-            "coverage",
-            "--estate",
-            str(gap_estate.estate_file),
-            "--out",
-            str(tmp_path / "cov"),
-            "--inventory",
-            str(tmp_path / "inv"),
-        ]
-    )
-    assert code == 1 and (tmp_path / "cov" / "coverage.html").exists()
+def test_reuses_an_inventory_and_counts_minors_on_the_dask_cluster_asked_for(
+    gap_estate: DemoEstate, dask_cluster: str, tmp_path: Path
+) -> None:
+    estate = str(gap_estate.estate_file)
+    assert main(["scan", "--estate", estate, "--out", str(tmp_path / "inv")]) == 0
+    minors = {}
+    task_stream(dask_cluster)  # installs the scheduler's task-stream plugin before the count
+    for where in ("none", dask_cluster):
+        out = tmp_path / where.replace("/", "_").replace(":", "_")
+        args = ["coverage", "--estate", estate, "--out", str(out), "--inventory", str(tmp_path / "inv")]
+        assert main([*args, "--cluster", where]) == 1 and (out / "coverage.html").exists()
+        minors[where] = json.loads((out / "coverage.json").read_text())["minors"]
+    assert minors["none"] == minors[dask_cluster] and minors["none"]["under_16"] > 0
+    names = worker_names(dask_cluster)
+    ran = [names[str(t["worker"])] for t in task_stream(dask_cluster) if "count_split" in str(t["key"])]
+    counted = sum(1 for c in minors["none"]["columns"] if c["dates"])
+    assert len(ran) >= counted > 0 and set(ran) <= {"w0", "w1"}
+
+
+def test_a_cluster_address_that_is_not_one_is_refused(
+    gap_estate: DemoEstate, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["coverage", "--estate", str(gap_estate.estate_file), "--out", str(tmp_path / "out")]
+    assert main([*args, "--cluster", "localhost:8786"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "expected tcp://HOST:PORT" in err and "\n" not in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_recipient_the_notice_does_not_name_is_a_gap(gap_estate: DemoEstate, tmp_path: Path) -> None:

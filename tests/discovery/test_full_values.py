@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pipelines.cli import main
 from pipelines.demo_estate import DemoEstate, build_demo_estate
+from tests.dask_servers import task_stream, worker_names
 from tests.discovery.sparse import PLANTED, ROWS, TABLE, plant_sparse_emails
 
 MESSAGE = ("device_logs", TABLE, "message")
@@ -83,97 +78,18 @@ def test_local_cluster_of_two_workers_gives_the_same_inventory(
     assert _scan(estate, tmp_path / "out", "--full-values") == in_process
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def dask_cluster(tmp_path: Path) -> Iterator[str]:
-    """A `dask scheduler` and two `dask worker` processes on 127.0.0.1, killed afterwards."""
-    dask = shutil.which("dask", path=str(Path(sys.executable).parent))
-    assert dask, "the dask command is installed with distributed"
-    port = _free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    common = ["--no-dashboard"]
-    processes = [
-        subprocess.Popen(
-            [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), *common],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    ]
-    try:
-        for index in range(2):
-            processes.append(
-                subprocess.Popen(
-                    [
-                        dask,
-                        "worker",
-                        address,
-                        "--nthreads",
-                        "1",
-                        "--nworkers",
-                        "1",
-                        "--name",
-                        f"w{index}",
-                        "--host",
-                        "127.0.0.1",
-                        "--local-directory",
-                        str(tmp_path / f"w{index}"),
-                        *common,
-                    ],
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-            )
-        _wait_for_workers(address, 2)
-        yield address
-    finally:
-        for process in reversed(processes):
-            process.kill()
-            process.wait(timeout=30)
-
-
-def _wait_for_workers(address: str, count: int, timeout: float = 60) -> None:
-    from distributed import Client
-
-    deadline = time.monotonic() + timeout
-    with Client(address, timeout="30s", set_as_default=False) as client:
-        while len(client.scheduler_info(n_workers=-1)["workers"]) < count:
-            assert time.monotonic() < deadline, f"{count} dask workers did not join {address} in {timeout} s"
-            time.sleep(0.2)
-
-
-def _task_stream(address: str) -> list[dict[str, object]]:
-    """What the scheduler's task-stream plugin recorded: each task's key and the worker it ran on."""
-    from distributed import Client
-
-    with Client(address, timeout="30s", set_as_default=False) as client:
-        return client.get_task_stream()  # type: ignore[no-any-return]
-
-
-def _worker_names(address: str) -> dict[str, str]:
-    from distributed import Client
-
-    with Client(address, timeout="30s", set_as_default=False) as client:
-        workers = client.scheduler_info(n_workers=-1)["workers"]
-    return {worker: info["name"] for worker, info in workers.items()}
-
-
 def test_a_separate_dask_scheduler_and_workers_give_the_same_inventory(
     sparse_estate: DemoEstate,
     in_process: dict[tuple[str, str, str], dict[str, object]],
     dask_cluster: str,
     tmp_path: Path,
 ) -> None:
-    _task_stream(dask_cluster)  # installs the scheduler's task-stream plugin before the scan
+    task_stream(dask_cluster)  # installs the scheduler's task-stream plugin before the scan
     assert (
         _scan(sparse_estate.estate_file, tmp_path, "--full-values", "--cluster", dask_cluster) == in_process
     )
-    names = _worker_names(dask_cluster)
-    ran = [names[str(t["worker"])] for t in _task_stream(dask_cluster) if "read_split" in str(t["key"])]
+    names = worker_names(dask_cluster)
+    ran = [names[str(t["worker"])] for t in task_stream(dask_cluster) if "read_split" in str(t["key"])]
     assert len(ran) >= 20 and set(ran) == {"w0", "w1"}  # every read task, on those two workers
 
 
