@@ -56,6 +56,13 @@ def run_tasks(
     return [gathered[index] for index in range(len(futures))]
 
 
+def cluster_for(asked: str | None, configured: str | None, default: str | None = IN_PROCESS) -> str | None:
+    """Where a whole-store read runs: the cluster asked for, else the estate's `compute.cluster`,
+    else `default` (in this process; `None` is a local cluster, the full-value scan's default)."""
+    chosen = asked if asked is not None else configured if configured is not None else default
+    return check_address(chosen) if chosen is not None else None
+
+
 def check_address(address: str) -> str:
     """`tcp://HOST:PORT` or `none`; anything else is refused before any work starts."""
     if address == IN_PROCESS:

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from pipelines.engine import check_address
 
     if args.cluster is not None:
-        check_address(args.cluster)
+        check_address(args.cluster)  # before any work
     estate = load_estate(args.estate)
     notice = _notice(args.notice)
     records, unreadable = _inventory(args)

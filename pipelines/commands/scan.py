@@ -43,8 +43,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--cluster",
         default=None,
         metavar="ADDRESS",
-        help="with --full-values: tcp://HOST:PORT of a dask scheduler, or none (in this process); "
-        "default: the estate's compute.cluster, else a local cluster of one worker per core",
+        help="with --full-values or --suppression: tcp://HOST:PORT of a dask scheduler, or none (in "
+        "this process); default: the estate's compute.cluster, else a local cluster of one worker per "
+        "core for --full-values and this process for --suppression",
     )
     scan.set_defaults(command=run)
 
@@ -52,8 +53,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     from pipelines import console
 
-    if args.cluster is not None and not args.full_values:
-        raise InputError("--cluster: only with --full-values")
+    if args.cluster is not None and not (args.full_values or args.suppression is not None):
+        raise InputError("--cluster: only with --full-values or --suppression")
     read = _full_value_read(args) if args.full_values else None
     inventory = inventory_of(args.estate, args.out, args.sample, full=args.full, full_read=read)
     summarise([r.as_dict() for r in inventory.columns], args.out)
@@ -136,6 +137,7 @@ def summarise(columns: list[dict[str, object]], out: Path) -> None:
 def _flag_reimported(args: argparse.Namespace, inventory: Inventory) -> None:
     from connectors import load_estate
     from pipelines import console
+    from pipelines.engine import cluster_for
     from pipelines.rights.graph import IDENTIFYING
     from pipelines.rights.suppression import reimported
 
@@ -144,7 +146,9 @@ def _flag_reimported(args: argparse.Namespace, inventory: Inventory) -> None:
         for r in inventory.columns
         if r.entity in IDENTIFYING and r.category and not r.path  # values inside documents: not yet
     ]
-    found = reimported(load_estate(args.estate), columns, args.suppression)
+    estate = load_estate(args.estate)
+    cluster = cluster_for(args.cluster, estate.compute.cluster)
+    found = reimported(estate, columns, args.suppression, cluster, estate.compute.workers)
     (args.out / "reimported.json").write_text(json.dumps({"reimported": found}, indent=1), encoding="utf-8")
     for hit in found:
         console.err.print(

@@ -15,7 +15,7 @@ from mappings import CategoryMap, Notice
 from pipelines.coverage.check import Coverage, FoundColumn, check_coverage
 from pipelines.coverage.html import render_html
 from pipelines.coverage.minors import MinorsCount, count_minors
-from pipelines.engine import IN_PROCESS
+from pipelines.engine import cluster_for
 from pipelines.output import staged_files
 
 
@@ -68,7 +68,7 @@ def coverage_of(
         for c in columns
         if c.entity == "DATE_OF_BIRTH" and c.category and not c.path
     ]  # a date of birth inside a document is not read in full (yet)
-    where = cluster if cluster is not None else estate.compute.cluster or IN_PROCESS
+    where = cluster_for(cluster, estate.compute.cluster)
     minors = count_minors(estate, birth_dates, today or dt.date.today(), where, estate.compute.workers)
     return _document(estate, notice, coverage, minors)
 

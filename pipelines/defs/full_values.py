@@ -12,7 +12,7 @@ from pipelines.defs.resources import EstateResource
 from pipelines.discovery.full_values import FullValueRead
 from pipelines.discovery.inventory import scan_estate
 from pipelines.discovery.report import inventory_table, write_inventory
-from pipelines.engine import check_address
+from pipelines.engine import cluster_for
 
 GROUP = "full_values"
 
@@ -33,9 +33,7 @@ def full_value_inventory(
     context: dg.AssetExecutionContext, estate: EstateResource, dask_cluster: DaskClusterResource
 ) -> dg.Output[pa.Table]:
     loaded = estate.load()
-    address = dask_cluster.address if dask_cluster.address is not None else loaded.compute.cluster
-    if address is not None:
-        check_address(address)
+    address = cluster_for(dask_cluster.address, loaded.compute.cluster, default=None)
 
     def progress(done: int, total: int) -> None:
         if done == total or done % max(1, total // 10) == 0:

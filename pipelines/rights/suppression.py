@@ -13,11 +13,13 @@ import json
 import os
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.compute as pc
 
-from connectors import Estate, open_store
+from connectors import Estate, Split, load_estate, open_store
+from pipelines.engine import IN_PROCESS, run_tasks
 
 LIST, SALT = "suppression.jsonl", "suppression.salt"
 
@@ -63,21 +65,56 @@ def is_suppressed(out: Path, value: str) -> bool:
     return fingerprint(value, salt(out)) in is_suppressed_set(out)
 
 
+@dataclass(frozen=True)
+class ReimportTask:
+    """One split of one identifier column, picklable: the worker opens the store itself."""
+
+    estate_file: str
+    store: str
+    split: Split
+    column: str
+    key: bytes
+    suppressed: frozenset[str]
+
+
 def reimported(
-    estate: Estate, columns: Iterable[tuple[str, str, str]], folder: Path
+    estate: Estate,
+    columns: Iterable[tuple[str, str, str]],
+    folder: Path,
+    cluster: str | None = IN_PROCESS,
+    workers: int | None = None,
 ) -> list[dict[str, object]]:
-    """Identifier columns (store, table, column) holding a value of a consumer deleted before."""
-    suppressed = is_suppressed_set(folder)
+    """Identifier columns (store, table, column) holding a value of a consumer deleted before.
+
+    Every value of each column is read, split by split, on the engine (`pipelines.engine`).
+    """
+    suppressed = frozenset(is_suppressed_set(folder))
     if not suppressed:
         return []
     key = salt(folder)
-    found = []
+    estate_file = str(estate.path.resolve())
+    tasks: list[ReimportTask] = []
     for store_name, table, column in columns:
         with open_store(store_name, estate.stores[store_name]) as store:
-            values: set[str] = set()
-            for batch in store.scan(table, [column]):
-                values.update(str(v) for v in pc.unique(pc.drop_null(batch.column(0))).to_pylist())
-        hits = sum(1 for v in values if fingerprint(v, key) in suppressed)
-        if hits:
-            found.append({"store": store_name, "table": table, "column": column, "identifiers": hits})
-    return found
+            tasks += [
+                ReimportTask(estate_file, store_name, split, column, key, suppressed)
+                for split in store.splits(table)
+            ]
+    hits: dict[tuple[str, str, str], set[str]] = {}
+    for task, found in zip(tasks, run_tasks(suppressed_in_split, tasks, cluster, workers), strict=True):
+        hits.setdefault((task.store, task.split.table, task.column), set()).update(found)
+    return [
+        {"store": store, "table": table, "column": column, "identifiers": len(digests)}
+        for (store, table, column), digests in hits.items()
+        if digests
+    ]
+
+
+def suppressed_in_split(task: ReimportTask) -> frozenset[str]:
+    """The hashes of the suppressed identifiers one split of the column holds."""
+    estate = load_estate(task.estate_file)
+    values: set[str] = set()
+    with open_store(task.store, estate.stores[task.store]) as store:
+        for batch in store.scan_split(task.split, [task.column]):
+            values.update(str(v) for v in pc.unique(pc.drop_null(batch.column(0))).to_pylist())
+    return frozenset(d for d in (fingerprint(v, task.key) for v in values) if d in task.suppressed)

@@ -10,10 +10,11 @@ from pathlib import Path
 from pipelines.cli import main
 from pipelines.demo_estate import DemoEstate
 from pipelines.rights.suppression import LIST, is_suppressed
+from tests.dask_servers import task_stream, worker_names
 from tests.rights.truth import ids
 
 
-def test_reimported_identifiers_are_flagged(estate: DemoEstate, tmp_path: Path) -> None:
+def test_reimported_identifiers_are_flagged(estate: DemoEstate, dask_cluster: str, tmp_path: Path) -> None:
     root = tmp_path / "estate"
     shutil.copytree(estate.root, root)
     email = str(ids(root / "billing.db", "SELECT email FROM customers WHERE id = 44").pop())
@@ -28,12 +29,16 @@ def test_reimported_identifiers_are_flagged(estate: DemoEstate, tmp_path: Path) 
         crm.execute(
             "UPDATE contacts SET email = ? WHERE id = (SELECT min(id) FROM contacts)", (email.lower(),)
         )
-    out = tmp_path / "scan"
-    assert (
-        main(
-            ["scan", "--estate", str(root / "estate.yaml"), "--out", str(out), "--suppression", str(requests)]
-        )
-        == 0
-    )
-    found = json.loads((out / "reimported.json").read_text())["reimported"]
-    assert {(f["table"], f["column"]) for f in found} == {("contacts", "email")}
+    scan = ["scan", "--estate", str(root / "estate.yaml"), "--suppression", str(requests)]
+    assert main([*scan, "--out", str(tmp_path / "scan")]) == 0
+    found = json.loads((tmp_path / "scan" / "reimported.json").read_text())["reimported"]
+    assert {(f["table"], f["column"], f["identifiers"]) for f in found} == {("contacts", "email", 1)}
+
+    task_stream(dask_cluster)  # the same check, every identifier column read on a dask cluster
+    assert main([*scan, "--out", str(tmp_path / "on-dask"), "--cluster", dask_cluster]) == 0
+    assert json.loads((tmp_path / "on-dask" / "reimported.json").read_text())["reimported"] == found
+    names = worker_names(dask_cluster)
+    ran = {
+        names[str(t["worker"])] for t in task_stream(dask_cluster) if "suppressed_in_split" in str(t["key"])
+    }
+    assert ran and ran <= {"w0", "w1"}

@@ -8,16 +8,14 @@ from __future__ import annotations
 from connectors import Estate
 from pipelines import console
 from pipelines.discovery.full_values import FullValueRead, ReadSummary
-from pipelines.engine import IN_PROCESS, check_address
+from pipelines.engine import IN_PROCESS, cluster_for
 
 STEPS = 10  # progress lines over a read
 
 
 def full_value_read(estate: Estate, cluster: str | None) -> FullValueRead:
     """The read on the cluster named by `--cluster`, else the estate's `compute:`, else a local one."""
-    chosen = cluster if cluster is not None else estate.compute.cluster
-    if chosen is not None:
-        check_address(chosen)
+    chosen = cluster_for(cluster, estate.compute.cluster, default=None)
     return FullValueRead(estate, cluster=chosen, workers=estate.compute.workers, progress=_progress)
 
 
