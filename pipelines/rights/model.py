@@ -38,6 +38,9 @@ class TableRecords:
     reference: bool = False  # shared or catalogue rows (a plan, an address two consumers use)
     mention_only: bool = False  # rows owned by someone else that mention the consumer in free text
     keys: pa.Table | None = None  # mention rows: their key columns (never written to a package)
+    reason: str = ""  # why these rows are the consumer's, shared or reference data (ownership.py)
+    # column -> values in it that are keys of another person's record: a package shows a note instead
+    other_keys: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
