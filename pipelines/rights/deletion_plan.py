@@ -115,7 +115,12 @@ def _plan_own(
             )
     if rows.num_rows:
         step = Step(
-            record.store, record.table, "delete", key, rows.select(list(key)), reason=record.reason or "the consumer's record"
+            record.store,
+            record.table,
+            "delete",
+            key,
+            rows.select(list(key)),
+            reason=record.reason or "the consumer's record",
         )
         plan.steps.append(step)
 

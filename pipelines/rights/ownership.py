@@ -32,7 +32,9 @@ Role = Literal["subject", "owned", "shared", "reference", "other_person"]
 OTHER_PERSON = "[refers to another person's record]"
 
 
-def owned_tables(holders: Iterable[TableKey], links: Iterable[tuple[TableKey, TableKey, bool]]) -> set[TableKey]:
+def owned_tables(
+    holders: Iterable[TableKey], links: Iterable[tuple[TableKey, TableKey, bool]]
+) -> set[TableKey]:
     """Tables whose rows belong to people: the holders, tables referring to owned ones (`source ->
     target`), and both sides of a same identity (`same` True). Self-references are not followed."""
     owned = set(holders)
@@ -88,9 +90,9 @@ def foreign_reference(
     """The reference of `row` (a row of the references' source) to an anchor row not the owner's."""
     for ref in references:
         value = row.get(ref.source_column)
-        if ref.target in owner.anchors and value is not None:
-            if str(value) not in owner.values.get((ref.target, ref.target_column), set()):
-                return ref
+        anchor = ref.target in owner.anchors and value is not None
+        if anchor and str(value) not in owner.values.get((ref.target, ref.target_column), set()):
+            return ref
     return None
 
 
@@ -104,7 +106,10 @@ def referenced_role(
         return "other_person", f"another consumer's record: {foreign.describe()} names someone else"
     if table in holders:
         return None, ""
-    return "reference", "reference data: no personal information of anyone, referred to by the consumer's rows"
+    return (
+        "reference",
+        "reference data: no personal information of anyone, referred to by the consumer's rows",
+    )
 
 
 def shared_role(others: int) -> tuple[Role, str]:

@@ -40,7 +40,12 @@ CONSUMER = "__consumer"
 ROW = "__row"
 KEY = "__key"
 SUBJECT, PERSON, TRANSIT, REFERRER, REFERENCED, REFERENCE = (
-    "subject", "person", "transit", "referrer", "referenced", "reference",
+    "subject",
+    "person",
+    "transit",
+    "referrer",
+    "referenced",
+    "reference",
 )
 Pending = dict["_Lookup", dict[object, set[int]]]
 
@@ -141,7 +146,9 @@ class Traversal:
             if refused.num_rows:
                 self.refused.append((lookup, refused))
             if ours.num_rows:
-                self._record(table, ours, "owned", f"refers to the consumer's record ({lookup.via})", lookup.via)
+                self._record(
+                    table, ours, "owned", f"refers to the consumer's record ({lookup.via})", lookup.via
+                )
                 self._expand(REFERRER, table, ours, pending)
         elif lookup.step == REFERENCED:
             self._decide_referenced(lookup, rows, pending)
@@ -199,7 +206,9 @@ class Traversal:
             ours, still = self._split_referrers(lookup.table, rows)
             if ours.num_rows:
                 taken = True
-                self._record(lookup.table, ours, "owned", f"refers to the consumer's record ({lookup.via})", lookup.via)
+                self._record(
+                    lookup.table, ours, "owned", f"refers to the consumer's record ({lookup.via})", lookup.via
+                )
                 self._expand(REFERRER, lookup.table, ours, pending)
             if still.num_rows:
                 self.refused.append((lookup, still))
@@ -207,7 +216,9 @@ class Traversal:
         if not taken:
             for lookup, rows in self.refused:
                 for row, consumer in _rows(rows):
-                    ref = foreign_reference(self.consumers[consumer].owner, row, self._refs_from(lookup.table))
+                    ref = foreign_reference(
+                        self.consumers[consumer].owner, row, self._refs_from(lookup.table)
+                    )
                     why = f"another consumer's record: {ref.describe() if ref else lookup.via} names someone else"
                     self._left_out(consumer, lookup.table, why, row[ROW])
         return taken
@@ -226,7 +237,7 @@ class Traversal:
                 chosen = rows.take(indices)
                 counts = sorted({others[i] for i in indices})
                 why = shared_role(counts[-1])[1]
-                self._record(lookup.table, chosen, role, why, lookup.via)  # type: ignore[arg-type]
+                self._record(lookup.table, chosen, role, why, lookup.via)
                 self._expand(REFERENCE, lookup.table, chosen, pending)
         return pending
 
@@ -242,7 +253,9 @@ class Traversal:
             found = self.stores[ref.source[0]].find(ref.source[1], ref.source_column, values)
             digests: dict[str, list[str]] = defaultdict(list)
             for value, digest in zip(
-                pc.cast(found.column(ref.source_column), pa.string()).to_pylist(), _digest(found).to_pylist(), strict=True
+                pc.cast(found.column(ref.source_column), pa.string()).to_pylist(),
+                _digest(found).to_pylist(),
+                strict=True,
             ):
                 digests[str(value)].append(str(digest))
             for index, (row, consumer) in enumerate(_rows(rows)):
@@ -264,9 +277,7 @@ class Traversal:
         for ref in self.references:
             if step == REFERRER and ref.target == table and ref.source in self.catalog.owned:
                 self._add(pending, rows, ref.source, ref.source_column, ref.target_column, step, ref)
-            elif step == REFERENCED and ref.source == table:
-                self._add(pending, rows, ref.target, ref.target_column, ref.source_column, step, ref)
-            elif step == REFERENCE and ref.source == table and ref.target not in self.catalog.owned:
+            elif ref.source == table and _outward(step, ref.target in self.catalog.owned):
                 self._add(pending, rows, ref.target, ref.target_column, ref.source_column, step, ref)
 
     def _expand_up(self, table: TableKey, rows: pa.Table, pending: Pending) -> None:
@@ -285,9 +296,27 @@ class Traversal:
             if not edge.same_identity or edge.source == edge.target:
                 continue
             if edge.source == table:
-                self._add(pending, rows, edge.target, edge.target_column, edge.source_column, SUBJECT, None, edge.describe())
+                self._add(
+                    pending,
+                    rows,
+                    edge.target,
+                    edge.target_column,
+                    edge.source_column,
+                    SUBJECT,
+                    None,
+                    edge.describe(),
+                )
             if edge.target == table:
-                self._add(pending, rows, edge.source, edge.source_column, edge.target_column, SUBJECT, None, edge.describe())
+                self._add(
+                    pending,
+                    rows,
+                    edge.source,
+                    edge.source_column,
+                    edge.target_column,
+                    SUBJECT,
+                    None,
+                    edge.describe(),
+                )
 
     def _add(
         self,
@@ -333,7 +362,9 @@ class Traversal:
 
     def _unseen(self, table: TableKey, rows: pa.Table) -> pa.Table:
         keep, taken = [], set()
-        for consumer, digest in zip(rows.column(CONSUMER).to_pylist(), rows.column(ROW).to_pylist(), strict=True):
+        for consumer, digest in zip(
+            rows.column(CONSUMER).to_pylist(), rows.column(ROW).to_pylist(), strict=True
+        ):
             key = (consumer, str(digest))
             keep.append((table, key[1]) not in self.consumers[consumer].seen and key not in taken)
             taken.add(key)
@@ -374,8 +405,13 @@ class Traversal:
         return records
 
 
+def _outward(step: str, owned_target: bool) -> bool:
+    """Whether rows the step's rows refer to are looked up: all of them, or reference data only."""
+    return step == REFERENCED or (step == REFERENCE and not owned_target)
+
+
 def _rows(rows: pa.Table) -> list[tuple[dict[str, object], int]]:
-    return [(row, int(row[CONSUMER])) for row in rows.to_pylist()]  # type: ignore[call-overload]
+    return [(row, int(row[CONSUMER])) for row in rows.to_pylist()]
 
 
 def _attribute(rows: pa.Table, lookup: _Lookup, wanted: Mapping[object, set[int]]) -> pa.Table:

@@ -121,7 +121,9 @@ def other_emails(snapshot: Snapshot, case: dict[str, Any]) -> list[str]:
     key = next(k for k in consumer if k not in ("table", "sql"))
     email = next(c for c in table.columns if c.lower() == "email")
     return [
-        str(row[email]).lower() for row in table.records(key, set(table.column(key))) if row[key] != consumer[key]
+        str(row[email]).lower()
+        for row in table.records(key, set(table.column(key)))
+        if row[key] != consumer[key]
     ]
 
 
@@ -158,5 +160,3 @@ def assert_removed_exactly(case: dict[str, Any], before: Snapshot, after: Snapsh
 def skip_without_cases(found: list[dict[str, Any]], path: Path) -> None:
     if not found:
         pytest.skip(f"no cases in {path}")
-
-

@@ -115,7 +115,10 @@ def test_access_package_matches_fides(fides_url: str, variant: Variant, tmp_path
     for name, content in package.files.items():
         leaked = [value for value in FOREIGN_VALUES if value.encode() in content]
         assert not leaked, f"{name} holds another consumer's values: {leaked}"
-    orders = {row["id"]: row for row in csv.DictReader(io.StringIO(package.files[f"data/{STORE}/orders.csv"].decode()))}
+    orders = {
+        row["id"]: row
+        for row in csv.DictReader(io.StringIO(package.files[f"data/{STORE}/orders.csv"].decode()))
+    }
     assert orders["ord_ddd-ddd"]["payment_card_id"] == OTHER_PERSON  # a note instead of customer 2's key
     assert orders["ord_aaa-aaa"]["payment_card_id"] == "pay_aaa-aaa"  # customer 1's own card, as stored
 

@@ -39,10 +39,13 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for n in range(1, CUSTOMERS + 1):
             first, last = FIRST[n % len(FIRST)], LAST[n % len(LAST)]
             db.execute(
-                "INSERT INTO customer VALUES (?, ?, ?, ?)", (n, first, last, f"{first}.{last}{n}@example.org".lower())
+                "INSERT INTO customer VALUES (?, ?, ?, ?)",
+                (n, first, last, f"{first}.{last}{n}@example.org".lower()),
             )
             for r in range(2):  # rentals 2n-1 and 2n are customer n's
-                db.execute("INSERT INTO rental VALUES (?, ?, ?)", (2 * n - 1 + r, n, f"2026-0{r + 1}-1{n % 10}"))
+                db.execute(
+                    "INSERT INTO rental VALUES (?, ?, ?)", (2 * n - 1 + r, n, f"2026-0{r + 1}-1{n % 10}")
+                )
         payments = [(2 * n - 1 + r, n, 2 * n - 1 + r) for n in range(1, CUSTOMERS + 1) for r in range(2)]
         payments[1] = (2, PAYER, 2)  # the trap: customer 2 paid for the consumer's rental 2
         db.executemany("INSERT INTO payment VALUES (?, ?, ?, 2.99, '2026-03-01')", payments)
