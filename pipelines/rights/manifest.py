@@ -61,6 +61,7 @@ def manifest_of(
         },
         "rights": _rights(notice),
         "not_searched": list(request.not_searched),
+        "left_out": list(request.left_out),
         "files": {},  # filled in once every other file is written
     }
 

@@ -61,3 +61,5 @@ class AccessRequest:
     period: Period
     tables: list[TableRecords] = field(default_factory=list)
     not_searched: list[str] = field(default_factory=list)  # identifier paths inside documents
+    # rows reached from the consumer's but someone else's: {"table", "rows", "why"}, never their values
+    left_out: list[dict[str, object]] = field(default_factory=list)

@@ -105,9 +105,12 @@ class Traversal:
         self._walk(self._resolve_held())
         return [self._records(index) for index in range(len(identities))]
 
-    def left_out(self, index: int) -> dict[tuple[TableKey, str], int]:
-        """Rows reached but not the consumer's, per (table, why): in no package, never changed."""
-        return dict(self.consumers[index].left_out)
+    def left_out(self, index: int) -> list[dict[str, object]]:
+        """Rows reached but not the consumer's, per table and why: in no package, never changed."""
+        return [
+            {"table": f"{store}.{table}", "rows": rows, "why": why}
+            for ((store, table), why), rows in sorted(self.consumers[index].left_out.items())
+        ]
 
     def _start(self, identities: Sequence[Identity]) -> Pending:
         pending = _pending()

@@ -80,6 +80,8 @@ def test_another_customers_payment_for_the_consumers_rental_is_not_in_the_packag
     assert [(p["payment_id"], p["customer_id"]) for p in payments] == [("1", str(CONSUMER))]
     why = {t["table"]: t["why"] for t in manifest["tables"]}
     assert "refers to the consumer's record" in why["shop.payment"]
+    (left_out,) = [x for x in manifest["left_out"] if x["table"] == "shop.payment"]
+    assert left_out["rows"] == 1 and "payment.customer_id -> customer.customer_id" in left_out["why"]
 
 
 def test_deletion_leaves_the_other_customers_payment_as_it_is(estate: Path, tmp_path: Path) -> None:
