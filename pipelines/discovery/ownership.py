@@ -1,10 +1,8 @@
-"""Which tables hold consumers' records, and which columns are keys rather than data.
+"""Which tables hold consumers' records, as the scan sees them, and which columns are keys rather than data.
 
-A table belongs to consumers when it holds a consumer identifier itself (an email, a name, an
-IMSI...) or refers, through a chain of references, to a table that does: payments -> invoices ->
-customers. Being referred to is not enough: a plan catalogue that subscriptions point at is not
-any consumer's, nor is a catalogue whose only identifiers are names (tracks, products). The same identity value held in two tables (`a = b`) makes both consumers' when
-either is.
+What the scan adds to the one ownership rule (pipelines.rights.ownership.owned_tables): which
+tables hold consumers' identifiers from what their sampled columns show. A catalogue whose only
+identifiers are names (tracks, products) is nobody's; the rest follows the links as requests do.
 """
 
 from __future__ import annotations
@@ -15,6 +13,7 @@ from connectors import TableInfo
 from pipelines.discovery.column_names import tokens
 from pipelines.discovery.context import PersonalEvidence
 from pipelines.discovery.links import InferredLink, TableKey
+from pipelines.rights.ownership import owned_tables
 
 
 def consumer_tables(
@@ -30,15 +29,13 @@ def consumer_tables(
     table whose rows are one-to-one with a catalogue's (`one_to_one`: links whose source values are
     unique, e.g. a view of each actor's films keyed by the actor's id): it describes catalogue rows.
     """
-    edges: dict[TableKey, set[TableKey]] = {}  # table -> tables whose consumers it records
+    edges: list[tuple[TableKey, TableKey, bool]] = []
     referenced: set[TableKey] = set()
     for found in links:
         source = (found.link.source.store, found.link.source.table)
         target = (found.link.target.store, found.link.target.table)
-        edges.setdefault(source, set()).add(target)
-        if found.link.kind == "same_identity":
-            edges.setdefault(target, set()).add(source)
-        elif source != target:
+        edges.append((source, target, found.link.kind == "same_identity"))
+        if found.link.kind != "same_identity" and source != target:
             referenced.add(target)
     catalogues = referenced | {
         (x.link.source.store, x.link.source.table)
@@ -50,14 +47,7 @@ def consumer_tables(
     consumers = {
         t for t, e in evidence.items() if e == "identifies" or (e == "names" and t not in catalogues)
     }
-    changed = True
-    while changed:
-        changed = False
-        for table in set(evidence) - consumers:
-            if edges.get(table, set()) & consumers:
-                consumers.add(table)
-                changed = True
-    return consumers
+    return owned_tables(consumers, [e for e in edges if e[0] in evidence and e[1] in evidence])
 
 
 def key_columns(table: TableKey, info: TableInfo, links: Iterable[InferredLink]) -> set[str]:

@@ -106,10 +106,13 @@ def _requests(
 ) -> list[AccessRequest]:
     """One request per identity, holding the records found for it within the period."""
     requests = []
-    for identity, records in zip(identities, find_records(estate, catalog, identities), strict=True):
+    left_out: list[list[dict[str, object]]] = []
+    found = find_records(estate, catalog, identities, left_out=left_out)
+    for identity, records, others in zip(identities, found, left_out, strict=True):
         request = AccessRequest(_request_id(), identity, dt.datetime.now(dt.UTC), period)
         request.tables = [within(r, period) for r in records]
         request.not_searched = catalog.not_searched()
+        request.left_out = others
         requests.append(request)
     return requests
 
@@ -119,20 +122,25 @@ def find_records(
     catalog: Catalog,
     identities: Sequence[Identity],
     stores: Mapping[str, Store] | None = None,
+    left_out: list[list[dict[str, object]]] | None = None,
 ) -> list[list[TableRecords]]:
     """Per identity: its own rows, shared and reference rows, and free-text mentions of it.
 
     `stores`: already open stores to use (left open); by default they are opened and closed here.
+    `left_out`: given, it receives per identity the rows reached that are someone else's, and why.
     """
     if stores is None:
         opened = open_stores(estate)
         try:
-            return find_records(estate, catalog, identities, opened)
+            return find_records(estate, catalog, identities, opened, left_out)
         finally:
             for store in opened.values():
                 store.close()
     declared = {str(kind): columns for kind, columns in estate.identity.items()}
-    found = Traversal(catalog, stores, declared).run(identities)
+    walk = Traversal(catalog, stores, declared)
+    found = walk.run(identities)
+    if left_out is not None:
+        left_out.extend(walk.left_out(index) for index in range(len(identities)))
     times = {table: event_time(table, estate, catalog) for table in catalog.meanings}
     for records in found:
         for record in records:

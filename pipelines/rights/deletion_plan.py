@@ -74,7 +74,7 @@ def plan_deletion(
     for record in records:
         if record.reference:
             plan.kept[record.key] = Kept(
-                record.rows.num_rows, "shared or reference data, not the consumer's alone"
+                record.rows.num_rows, record.reason or "shared or reference data, not the consumer's alone"
             )
         elif (
             record.mention_only
@@ -115,7 +115,12 @@ def _plan_own(
             )
     if rows.num_rows:
         step = Step(
-            record.store, record.table, "delete", key, rows.select(list(key)), reason="the consumer's record"
+            record.store,
+            record.table,
+            "delete",
+            key,
+            rows.select(list(key)),
+            reason=record.reason or "the consumer's record",
         )
         plan.steps.append(step)
 

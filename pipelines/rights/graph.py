@@ -1,10 +1,7 @@
 """The estate as a graph of tables, seen from a consumer: where an identity is held, what refers to what.
 
-Built from the inventory (what each column holds) and its links (declared, else inferred):
-- a table is *owned* when it holds a consumer identifier itself (an email, an IMSI...) or refers,
-  through references, to a table that does: its rows belong to whoever they lead to;
-- an unowned table (an address, a plan, a tower list) is shared or reference data: a consumer's
-  row may point at it, and that row is included for every consumer that points at it.
+Built from the inventory (what each column holds) and its links (declared, else inferred). Which
+tables and rows belong to whom is decided in one place, pipelines.rights.ownership.
 """
 
 from __future__ import annotations
@@ -17,6 +14,7 @@ from pathlib import Path
 from connectors import ColumnRef, Estate, Link
 from pipelines.rights.identity import ENTITIES
 from pipelines.rights.model import ColumnMeaning
+from pipelines.rights.ownership import Reference, owned_tables
 
 TableKey = tuple[str, str]
 # Entities whose value identifies one consumer: a table holding one is somebody's.
@@ -59,6 +57,8 @@ class Catalog:
     meanings: dict[TableKey, dict[str, ColumnMeaning]]
     edges: list[Edge]
     owned: set[TableKey] = field(default_factory=set)
+    holders: set[TableKey] = field(default_factory=set)  # tables holding an identifier themselves
+    persons: set[TableKey] = field(default_factory=set)  # tables holding an email: rows are people
     nested: list[NestedPath] = field(default_factory=list)  # PI inside documents, with a category
     unreadable: list[str] = field(default_factory=list)  # "store.table" the inventory could not read
     views: set[TableKey] = field(default_factory=set)  # read-only: never written by a request
@@ -91,7 +91,11 @@ class Catalog:
         ]
         catalog = cls(meanings, [_edge(link) for link in links], nested=nested, views=views)
         catalog.unreadable = [str(t) for t in document.get("unreadable", [])]  # type: ignore[attr-defined]
-        catalog.owned = catalog._owned_tables()
+        catalog.holders = catalog._holders()
+        catalog.persons = {t for t, _ in catalog.columns_holding(["EMAIL_ADDRESS"]) if t not in views}
+        catalog.owned = owned_tables(
+            catalog.holders, [(e.source, e.target, e.same_identity) for e in catalog.edges]
+        )
         return catalog
 
     @classmethod
@@ -116,20 +120,20 @@ class Catalog:
             (t, c) for t, cols in self.meanings.items() for c, m in cols.items() if m.entity == "FREE_TEXT"
         ]
 
-    def _owned_tables(self) -> set[TableKey]:
-        owned = {
+    def _holders(self) -> set[TableKey]:
+        return {
             table
             for table, columns in self.meanings.items()
             if any((m.entity in IDENTIFYING and m.category) or m.held & IDENTIFYING for m in columns.values())
         }
-        changed = True
-        while changed:
-            changed = False
-            for edge in self.edges:
-                if edge.source != edge.target and edge.target in owned and edge.source not in owned:
-                    owned.add(edge.source)
-                    changed = True
-        return owned
+
+    def references(self) -> list[Reference]:
+        """Every link that is a reference between two tables (not a same identity, not a self-reference)."""
+        return [
+            Reference(e.source, e.source_column, e.target, e.target_column)
+            for e in self.edges
+            if not e.same_identity and e.source != e.target
+        ]
 
 
 def _document_meaning(leaves: list[ColumnMeaning]) -> ColumnMeaning:

@@ -8,6 +8,7 @@ without a time are always included.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pyarrow as pa
@@ -58,9 +59,7 @@ def within(records: TableRecords, period: Period) -> TableRecords:
     start, end = pa.scalar(period.start, pa.date32()), pa.scalar(period.end, pa.date32())
     keep = pc.or_kleene(pc.is_null(times), pc.and_(pc.greater_equal(times, start), pc.less_equal(times, end)))
     rows = records.rows.filter(pc.fill_null(keep, True))
-    return TableRecords(
-        records.store, records.table, rows, records.via, column, records.reference, records.mention_only
-    )
+    return dataclasses.replace(records, rows=rows, event_time=column)
 
 
 def _as_dates(column: pa.ChunkedArray) -> pa.ChunkedArray | None:

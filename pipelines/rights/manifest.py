@@ -61,6 +61,7 @@ def manifest_of(
         },
         "rights": _rights(notice),
         "not_searched": list(request.not_searched),
+        "left_out": list(request.left_out),
         "files": {},  # filled in once every other file is written
     }
 
@@ -79,6 +80,7 @@ def _table(table: PackageTable, meanings: Meanings) -> dict[str, Any]:
         "relation": _relation(table),
         "rows": table.rows.num_rows,
         "found_by": records.via,
+        "why": records.reason,
         "event_time": records.event_time,
         "columns": table.rows.column_names,
         "free_text": [c for c in table.rows.column_names if c in columns and columns[c].entity == FREE_TEXT],

@@ -38,6 +38,9 @@ class TableRecords:
     reference: bool = False  # shared or catalogue rows (a plan, an address two consumers use)
     mention_only: bool = False  # rows owned by someone else that mention the consumer in free text
     keys: pa.Table | None = None  # mention rows: their key columns (never written to a package)
+    reason: str = ""  # why these rows are the consumer's, shared or reference data (ownership.py)
+    # column -> values in it that are keys of another person's record: a package shows a note instead
+    other_keys: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -58,3 +61,5 @@ class AccessRequest:
     period: Period
     tables: list[TableRecords] = field(default_factory=list)
     not_searched: list[str] = field(default_factory=list)  # identifier paths inside documents
+    # rows reached from the consumer's but someone else's: {"table", "rows", "why"}, never their values
+    left_out: list[dict[str, object]] = field(default_factory=list)

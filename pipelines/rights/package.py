@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyzipper
 
 from connectors.estate import Estate
@@ -27,6 +28,7 @@ from pipelines.rights.data_files import PackageTable
 from pipelines.rights.lookback import within
 from pipelines.rights.manifest import manifest_of
 from pipelines.rights.model import AccessRequest, ColumnMeaning, TableRecords
+from pipelines.rights.ownership import OTHER_PERSON
 from pipelines.rights.redaction import FREE_TEXT, conceal, first_leak, scrub
 from pipelines.rights.report_html import render_report
 
@@ -105,16 +107,58 @@ def _prepare(
 ) -> list[PackageTable]:
     """Each table's rows in the period, with never-disclose values hidden everywhere."""
     tables = []
-    for records in request.tables:
+    for records in _merged(request.tables):
         records = within(records, request.period)  # idempotent: callers may have applied it already
         table_meanings = meanings.get(records.key, {})
-        rows = _mentions(records, table_meanings) if records.mention_only else records.rows
+        rows = _mentions(records, table_meanings) if records.mention_only else _noted(records)
         concealed = conceal(records.key, rows, table_meanings, categories)
         tables.append(PackageTable(records, concealed.rows, concealed.withheld, concealed.hidden))
     hidden = {value for table in tables for value in table.hidden}
     for table in tables:
         table.rows = scrub(table.rows, hidden)
     return tables
+
+
+def _merged(found: list[TableRecords]) -> list[TableRecords]:
+    """One TableRecords per table (and mentions apart): the consumer's rows and shared rows together,
+    the reason of each kind of row kept (`3 rows: ...; 1 row: ...`)."""
+    groups: dict[tuple[str, bool], list[TableRecords]] = {}
+    for records in found:
+        groups.setdefault((records.key, records.mention_only), []).append(records)
+    merged = []
+    for group in groups.values():
+        first = group[0]
+        if len(group) == 1:
+            merged.append(first)
+            continue
+        notes: dict[str, set[str]] = {}
+        for records in group:
+            for column, values in records.other_keys.items():
+                notes.setdefault(column, set()).update(values)
+        merged.append(
+            replace(
+                first,
+                rows=pa.concat_tables([r.rows for r in group], promote_options="permissive"),
+                via=", ".join(dict.fromkeys(r.via for r in group)),
+                reference=all(r.reference for r in group),
+                reason="; ".join(f"{r.rows.num_rows} row(s): {r.reason}" for r in group),
+                other_keys=notes,
+            )
+        )
+    return merged
+
+
+def _noted(records: TableRecords) -> pa.Table:
+    """The rows with each key of another person's record replaced by a note saying so."""
+    rows = records.rows
+    for column, values in records.other_keys.items():
+        if column not in rows.column_names or not values:
+            continue
+        text = pc.cast(rows.column(column), pa.string())
+        other = pc.is_in(text, value_set=pa.array(sorted(values), pa.string()))
+        noted = pc.if_else(pc.fill_null(other, False), OTHER_PERSON, text)
+        rows = rows.set_column(rows.column_names.index(column), column, noted)
+    return rows
 
 
 def _mentions(records: TableRecords, meanings: dict[str, ColumnMeaning]) -> pa.Table:

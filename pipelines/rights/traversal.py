@@ -1,16 +1,16 @@
-"""Find every record of one or many consumers: breadth-first over the table graph, in bulk.
+"""Find every record of one or many consumers, in bulk, deciding row by row whose each row is.
 
 Each step gathers, per (table, column), the key values every consumer still needs looked up, and
 asks the store once for all of them (chunked IN lists, Arrow filters). Rows are attributed back to
 the consumers whose values they matched, so a thousand requests cost one pass over a big log.
 
-From a consumer's own rows the walk follows:
-- references *into* them (accounts.customer_id -> customers.id finds the consumer's accounts);
-- the same identity held elsewhere (crm.contacts.email = billing.customers.email);
-- references *out* of them into unowned tables only (an order's shipping address, a plan): shared
-  and reference rows, included for every consumer that points at them. A reference into an owned
-  table (the card another customer paid with) is never followed: that row is someone else's.
-Rows reached as reference data are leaves, except for further references into unowned tables.
+The walk goes in the three steps of the ownership model (pipelines.rights.ownership):
+1. subject rows: the identity's rows, the same identity held elsewhere, the person they belong to;
+2. rows referring to the consumer's rows (children first found, then their children...), each
+   kept only when it names no anchor row of someone else; a row refused for now is tried again
+   once the consumer's rows have grown (the consumer's other SIM may be found later);
+3. rows the consumer's rows refer to: another person's (left out, its key noted), the consumer's
+   own or shared (an address), or reference data; from these, only further reference data.
 Self-references are not followed (an employee's manager is another person).
 """
 
@@ -24,13 +24,30 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import Store
-from pipelines.rights.graph import Catalog, Edge, TableKey
+from pipelines.rights.graph import Catalog, TableKey
 from pipelines.rights.identity import ENTITIES
 from pipelines.rights.model import Identity, TableRecords
+from pipelines.rights.ownership import (
+    Owner,
+    Reference,
+    Role,
+    foreign_reference,
+    referenced_role,
+    shared_role,
+)
 
 CONSUMER = "__consumer"
 ROW = "__row"
 KEY = "__key"
+SUBJECT, PERSON, TRANSIT, REFERRER, REFERENCED, REFERENCE = (
+    "subject",
+    "person",
+    "transit",
+    "referrer",
+    "referenced",
+    "reference",
+)
+Pending = dict["_Lookup", dict[object, set[int]]]
 
 
 @dataclass(frozen=True)
@@ -39,13 +56,28 @@ class _Lookup:
     column: str
     casefold: bool
     via: str
+    step: str  # SUBJECT, PERSON, TRANSIT, REFERRER, REFERENCED or REFERENCE
+    ref: Reference | None = None  # the reference followed (its source holds the values asked)
 
 
 @dataclass
-class _TableFound:
-    parts: list[pa.Table] = field(default_factory=list)
-    seen: set[tuple[int, str]] = field(default_factory=set)  # (consumer, row digest)
-    via: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+class _Part:
+    rows: pa.Table  # with CONSUMER and ROW
+    role: Role
+    reason: str
+    via: str
+
+
+@dataclass
+class _Consumer:
+    owner: Owner = field(default_factory=Owner)
+    seen: set[tuple[TableKey, str]] = field(default_factory=set)  # rows decided, whatever the role
+    other_keys: dict[TableKey, dict[str, set[str]]] = field(default_factory=dict)
+    left_out: dict[tuple[TableKey, str], int] = field(default_factory=lambda: defaultdict(int))
+
+
+def _pending() -> Pending:
+    return defaultdict(lambda: defaultdict(set))
 
 
 class Traversal:
@@ -55,26 +87,37 @@ class Traversal:
         self.catalog = catalog
         self.stores = stores
         self.identity_columns = identity_columns  # kind -> ["store.table.column"] declared in the estate
-        self.found: dict[TableKey, _TableFound] = defaultdict(_TableFound)
+        self.references = catalog.references()
+        self.parts: dict[TableKey, list[_Part]] = defaultdict(list)
         self.asked: set[tuple[_Lookup, int, object]] = set()
+        self.consumers: list[_Consumer] = []
+        self.refused: list[tuple[_Lookup, pa.Table]] = []  # referrers naming another's anchor, for now
+        self.held: list[tuple[_Lookup, pa.Table]] = []  # holder rows referred to: owned or shared?
 
     def run(self, identities: Sequence[Identity]) -> list[list[TableRecords]]:
         """Each identity's records (one list per identity, in order)."""
-        pending = self._start(identities)
-        while pending:
-            new = {lookup: self._ask(lookup, wanted) for lookup, wanted in pending.items()}
-            pending = defaultdict(lambda: defaultdict(set))
-            for lookup, rows in new.items():
-                if rows.num_rows:
-                    self._expand(lookup.table, rows, pending)
+        self.consumers = [_Consumer() for _ in identities]
+        self._walk(self._start(identities))
+        self._walk(self._from_rows(REFERRER, ("subject",)))
+        while self._retry_refused():
+            pass
+        self._walk(self._from_rows(REFERENCED, ("subject", "owned")))
+        self._walk(self._resolve_held())
         return [self._records(index) for index in range(len(identities))]
 
-    def _start(self, identities: Sequence[Identity]) -> dict[_Lookup, dict[object, set[int]]]:
-        pending: dict[_Lookup, dict[object, set[int]]] = defaultdict(lambda: defaultdict(set))
+    def left_out(self, index: int) -> list[dict[str, object]]:
+        """Rows reached but not the consumer's, per table and why: in no package, never changed."""
+        return [
+            {"table": f"{store}.{table}", "rows": rows, "why": why}
+            for ((store, table), why), rows in sorted(self.consumers[index].left_out.items())
+        ]
+
+    def _start(self, identities: Sequence[Identity]) -> Pending:
+        pending = _pending()
         for index, identity in enumerate(identities):
             for table, column in self._identity_columns(identity.kind):
                 casefold = identity.kind == "email"
-                pending[_Lookup(table, column, casefold, identity.kind)][identity.value].add(index)
+                pending[_Lookup(table, column, casefold, identity.kind, SUBJECT)][identity.value].add(index)
         return pending
 
     def _identity_columns(self, kind: str) -> list[tuple[TableKey, str]]:
@@ -82,8 +125,234 @@ class Traversal:
         from_estate = [((t.split(".", 1)[0], t.split(".", 1)[1]), c) for t, c in declared]
         return from_estate or self.catalog.columns_holding(ENTITIES[kind])
 
+    def _walk(self, pending: Pending) -> None:
+        while pending:
+            found = [(lookup, self._ask(lookup, wanted)) for lookup, wanted in pending.items()]
+            pending = _pending()
+            for lookup, rows in found:
+                if rows.num_rows:
+                    self._decide(lookup, rows, pending)
+
+    def _decide(self, lookup: _Lookup, rows: pa.Table, pending: Pending) -> None:
+        table = lookup.table
+        if lookup.step == TRANSIT:
+            self._expand_up(table, rows, pending)
+        elif lookup.step in (SUBJECT, PERSON):
+            why = "matches the request's identity" if lookup.step == SUBJECT else "the person it belongs to"
+            self._record(table, rows, "subject", f"{why} ({lookup.via})", lookup.via)
+            for consumer in set(rows.column(CONSUMER).to_pylist()):
+                self.consumers[consumer].owner.anchors.add(table)
+            self._expand_same(table, rows, pending)
+            self._expand_up(table, rows, pending)
+        elif lookup.step == REFERRER:
+            ours, refused = self._split_referrers(table, rows)
+            if refused.num_rows:
+                self.refused.append((lookup, refused))
+            if ours.num_rows:
+                self._record(
+                    table, ours, "owned", f"refers to the consumer's record ({lookup.via})", lookup.via
+                )
+                self._expand(REFERRER, table, ours, pending)
+        elif lookup.step == REFERENCED:
+            self._decide_referenced(lookup, rows, pending)
+        else:
+            self._record(table, rows, "reference", "reference data reached from reference data", lookup.via)
+            self._expand(REFERENCE, table, rows, pending)
+
+    def _decide_referenced(self, lookup: _Lookup, rows: pa.Table, pending: Pending) -> None:
+        table, ref = lookup.table, lookup.ref
+        assert ref is not None
+        refs = self._refs_from(table)
+        held, reference = [], []
+        for index, (row, consumer) in enumerate(_rows(rows)):
+            owner = self.consumers[consumer].owner
+            role, why = referenced_role(
+                table, self.catalog.persons, self.catalog.holders, foreign_reference(owner, row, refs)
+            )
+            if role == "other_person":
+                self._left_out(consumer, table, why, row[ROW])
+                notes = self.consumers[consumer].other_keys.setdefault(ref.source, {})
+                notes.setdefault(ref.source_column, set()).add(str(row[ref.target_column]))
+            elif role == "reference":
+                reference.append(index)
+            else:
+                held.append(index)
+        if held:
+            self.held.append((lookup, rows.take(held)))
+        if reference:
+            chosen = rows.take(reference)
+            why = "reference data: no one's personal information, referred to by the consumer's rows"
+            self._record(table, chosen, "reference", why, lookup.via)
+            self._expand(REFERENCE, table, chosen, pending)
+
+    def _left_out(self, consumer: int, table: TableKey, why: str, digest: object) -> None:
+        state = self.consumers[consumer]
+        if (table, str(digest)) not in state.seen:
+            state.seen.add((table, str(digest)))
+            state.left_out[(table, why)] += 1
+
+    def _split_referrers(self, table: TableKey, rows: pa.Table) -> tuple[pa.Table, pa.Table]:
+        refs = self._refs_from(table)
+        mask = [
+            foreign_reference(self.consumers[consumer].owner, row, refs) is None
+            for row, consumer in _rows(rows)
+        ]
+        keep = pa.array(mask, pa.bool_())
+        return rows.filter(keep), rows.filter(pc.invert(keep))
+
+    def _retry_refused(self) -> bool:
+        """Refused referrers that the consumer's grown rows now explain; True when some were taken."""
+        refused, self.refused = self.refused, []
+        pending, taken = _pending(), False
+        for lookup, rows in refused:
+            rows = self._unseen(lookup.table, rows)
+            ours, still = self._split_referrers(lookup.table, rows)
+            if ours.num_rows:
+                taken = True
+                self._record(
+                    lookup.table, ours, "owned", f"refers to the consumer's record ({lookup.via})", lookup.via
+                )
+                self._expand(REFERRER, lookup.table, ours, pending)
+            if still.num_rows:
+                self.refused.append((lookup, still))
+        self._walk(pending)
+        if not taken:
+            for lookup, rows in self.refused:
+                for row, consumer in _rows(rows):
+                    ref = foreign_reference(
+                        self.consumers[consumer].owner, row, self._refs_from(lookup.table)
+                    )
+                    why = f"another consumer's record: {ref.describe() if ref else lookup.via} names someone else"
+                    self._left_out(consumer, lookup.table, why, row[ROW])
+        return taken
+
+    def _resolve_held(self) -> Pending:
+        """Holder rows the consumer's rows refer to: theirs when no one else's row refers to them."""
+        pending = _pending()
+        held, self.held = self.held, []
+        for lookup, rows in held:
+            rows = self._unseen(lookup.table, rows)
+            others = self._others_referring(lookup.table, rows)
+            for role in ("owned", "shared"):
+                indices = [i for i, n in enumerate(others) if (n > 0) == (role == "shared")]
+                if not indices:
+                    continue
+                chosen = rows.take(indices)
+                counts = sorted({others[i] for i in indices})
+                why = shared_role(counts[-1])[1]
+                self._record(lookup.table, chosen, role, why, lookup.via)
+                self._expand(REFERENCE, lookup.table, chosen, pending)
+        return pending
+
+    def _others_referring(self, table: TableKey, rows: pa.Table) -> list[int]:
+        """Per row: how many rows that are not the row's consumer's refer to it."""
+        counts = [0] * rows.num_rows
+        for ref in self.references:
+            if ref.target != table or ref.source in self.catalog.views:
+                continue
+            values = [v for v in pc.unique(rows.column(ref.target_column)).to_pylist() if v is not None]
+            if not values:
+                continue
+            found = self.stores[ref.source[0]].find(ref.source[1], ref.source_column, values)
+            digests: dict[str, list[str]] = defaultdict(list)
+            for value, digest in zip(
+                pc.cast(found.column(ref.source_column), pa.string()).to_pylist(),
+                _digest(found).to_pylist(),
+                strict=True,
+            ):
+                digests[str(value)].append(str(digest))
+            for index, (row, consumer) in enumerate(_rows(rows)):
+                owner = self.consumers[consumer].owner
+                theirs = digests.get(str(row[ref.target_column]), [])
+                counts[index] += sum(1 for d in theirs if not owner.holds(ref.source, d))
+        return counts
+
+    def _from_rows(self, step: str, roles: tuple[str, ...]) -> Pending:
+        pending = _pending()
+        for table, parts in list(self.parts.items()):
+            for part in parts:
+                if part.role in roles:
+                    self._expand(step, table, part.rows, pending)
+        return pending
+
+    def _expand(self, step: str, table: TableKey, rows: pa.Table, pending: Pending) -> None:
+        """Lookups of `step` from rows of `table`: their referrers, or the rows they refer to."""
+        for ref in self.references:
+            if step == REFERRER and ref.target == table and ref.source in self.catalog.owned:
+                self._add(pending, rows, ref.source, ref.source_column, ref.target_column, step, ref)
+            elif ref.source == table and _outward(step, ref.target in self.catalog.owned):
+                self._add(pending, rows, ref.target, ref.target_column, ref.source_column, step, ref)
+
+    def _expand_up(self, table: TableKey, rows: pa.Table, pending: Pending) -> None:
+        """From a subject row outside the person tables, towards the person it belongs to."""
+        if table in self.catalog.persons:
+            return
+        for ref in self.references:
+            if ref.source == table and ref.target in self.catalog.owned:
+                step = PERSON if ref.target in self.catalog.persons else TRANSIT
+                self._add(pending, rows, ref.target, ref.target_column, ref.source_column, step, ref)
+
+    def _expand_same(self, table: TableKey, rows: pa.Table, pending: Pending) -> None:
+        if table not in self.catalog.owned:
+            return
+        for edge in self.catalog.edges:
+            if not edge.same_identity or edge.source == edge.target:
+                continue
+            if edge.source == table:
+                self._add(
+                    pending,
+                    rows,
+                    edge.target,
+                    edge.target_column,
+                    edge.source_column,
+                    SUBJECT,
+                    None,
+                    edge.describe(),
+                )
+            if edge.target == table:
+                self._add(
+                    pending,
+                    rows,
+                    edge.source,
+                    edge.source_column,
+                    edge.target_column,
+                    SUBJECT,
+                    None,
+                    edge.describe(),
+                )
+
+    def _add(
+        self,
+        pending: Pending,
+        rows: pa.Table,
+        target: TableKey,
+        target_column: str,
+        source_column: str,
+        step: str,
+        ref: Reference | None,
+        via: str = "",
+    ) -> None:
+        casefold = self._is_email(target, target_column)
+        lookup = _Lookup(target, target_column, casefold, via or (ref.describe() if ref else ""), step, ref)
+        for value, consumer in zip(
+            rows.column(source_column).to_pylist(), rows.column(CONSUMER).to_pylist(), strict=True
+        ):
+            if value is None:
+                continue
+            value = value.lower() if casefold and isinstance(value, str) else value
+            if (lookup, consumer, value) not in self.asked:
+                self.asked.add((lookup, consumer, value))
+                pending[lookup][value].add(consumer)
+
+    def _is_email(self, table: TableKey, column: str) -> bool:
+        meaning = self.catalog.meanings.get(table, {}).get(column)
+        return meaning is not None and meaning.entity == "EMAIL_ADDRESS"
+
+    def _refs_from(self, table: TableKey) -> list[Reference]:
+        return [r for r in self.references if r.source == table]
+
     def _ask(self, lookup: _Lookup, wanted: Mapping[object, set[int]]) -> pa.Table:
-        """Rows of the table matching the wanted values, attributed to consumers; only rows new to them."""
+        """Rows of the table matching the wanted values, attributed to consumers; only rows not yet decided."""
         store, table = lookup.table
         values = [v for v in wanted if v is not None]
         if not values:
@@ -91,80 +360,61 @@ class Traversal:
         rows = self.stores[store].find(table, lookup.column, values, casefold=lookup.casefold)
         if rows.num_rows == 0:
             return rows
-        attributed = _attribute(rows, lookup, wanted)
-        return self._keep_new(lookup, attributed)
+        attributed = _attribute(rows, lookup, wanted).drop_columns([KEY])
+        return self._unseen(lookup.table, attributed)
 
-    def _keep_new(self, lookup: _Lookup, rows: pa.Table) -> pa.Table:
-        found = self.found[lookup.table]
-        consumers = rows.column(CONSUMER).to_pylist()
-        digests = rows.column(ROW).to_pylist()
-        keep = []
-        for consumer, digest in zip(consumers, digests, strict=True):
-            new = (consumer, digest) not in found.seen
-            keep.append(new)
-            if new:
-                found.seen.add((consumer, digest))
-                if lookup.via not in found.via[consumer]:
-                    found.via[consumer].append(lookup.via)
-        fresh = rows.filter(pa.array(keep, pa.bool_()))
-        if fresh.num_rows:
-            found.parts.append(fresh)
-        return fresh
+    def _unseen(self, table: TableKey, rows: pa.Table) -> pa.Table:
+        keep, taken = [], set()
+        for consumer, digest in zip(
+            rows.column(CONSUMER).to_pylist(), rows.column(ROW).to_pylist(), strict=True
+        ):
+            key = (consumer, str(digest))
+            keep.append((table, key[1]) not in self.consumers[consumer].seen and key not in taken)
+            taken.add(key)
+        return rows.filter(pa.array(keep, pa.bool_()))
 
-    def _expand(
-        self, table: TableKey, rows: pa.Table, pending: dict[_Lookup, dict[object, set[int]]]
-    ) -> None:
-        owned = table in self.catalog.owned
-        for edge in self.catalog.edges:
-            for target, target_column, source_column in _steps(edge, table, owned, self.catalog.owned):
-                casefold = self._is_email(target, target_column)
-                lookup = _Lookup(target, target_column, casefold, edge.describe())
-                for value, consumer in zip(
-                    rows.column(source_column).to_pylist(), rows.column(CONSUMER).to_pylist(), strict=True
-                ):
-                    if value is None:
-                        continue
-                    value = value.lower() if casefold and isinstance(value, str) else value
-                    if (lookup, consumer, value) not in self.asked:
-                        self.asked.add((lookup, consumer, value))
-                        pending[lookup][value].add(consumer)
-
-    def _is_email(self, table: TableKey, column: str) -> bool:
-        meaning = self.catalog.meanings.get(table, {}).get(column)
-        return meaning is not None and meaning.entity == "EMAIL_ADDRESS"
+    def _record(self, table: TableKey, rows: pa.Table, role: Role, reason: str, via: str) -> None:
+        rows = self._unseen(table, rows)
+        if not rows.num_rows:
+            return
+        self.parts[table].append(_Part(rows, role, reason, via))
+        columns = {r.target_column for r in self.references if r.target == table}
+        for row, consumer in _rows(rows):
+            state = self.consumers[consumer]
+            state.seen.add((table, str(row[ROW])))
+            if role in ("subject", "owned"):
+                state.owner.add(table, str(row[ROW]), {c: row.get(c) for c in columns})
 
     def _records(self, consumer: int) -> list[TableRecords]:
         records = []
-        for (store, table), found in self.found.items():
-            parts = [p.filter(pc.equal(p.column(CONSUMER), consumer)) for p in found.parts]
-            parts = [p for p in parts if p.num_rows]
-            if not parts:
-                continue
-            rows = pa.concat_tables(parts, promote_options="permissive").drop_columns([CONSUMER, ROW, KEY])
-            via = ", ".join(found.via.get(consumer, []))
-            reference = (store, table) not in self.catalog.owned
-            records.append(TableRecords(store, table, rows, via, reference=reference))
+        for (store, table), parts in self.parts.items():
+            for shared in (False, True):
+                mine = [p for p in parts if (p.role in ("shared", "reference")) == shared]
+                rows = [p.rows.filter(pc.equal(p.rows.column(CONSUMER), consumer)) for p in mine]
+                chosen = [(p, r) for p, r in zip(mine, rows, strict=True) if r.num_rows]
+                if not chosen:
+                    continue
+                joined = pa.concat_tables([r for _, r in chosen], promote_options="permissive")
+                record = TableRecords(
+                    store,
+                    table,
+                    joined.drop_columns([CONSUMER, ROW]),
+                    ", ".join(dict.fromkeys(p.via for p, _ in chosen)),
+                    reference=shared,
+                    reason="; ".join(dict.fromkeys(p.reason for p, _ in chosen)),
+                    other_keys=self.consumers[consumer].other_keys.get((store, table), {}),
+                )
+                records.append(record)
         return records
 
 
-def _steps(
-    edge: Edge, table: TableKey, owned: bool, owned_tables: set[TableKey]
-) -> list[tuple[TableKey, str, str]]:
-    """(table to ask, its column, our column giving the values) for one edge from rows of `table`."""
-    if edge.source == edge.target:
-        return []  # self-references lead to other people
-    steps = []
-    if edge.same_identity and owned:
-        if edge.source == table:
-            steps.append((edge.target, edge.target_column, edge.source_column))
-        if edge.target == table:
-            steps.append((edge.source, edge.source_column, edge.target_column))
-        return steps
-    if edge.target == table and owned and edge.source in owned_tables:
-        steps.append((edge.source, edge.source_column, edge.target_column))  # rows referring to ours
-    if edge.source == table and edge.target not in owned_tables:
-        steps.append((edge.target, edge.target_column, edge.source_column))  # shared / reference rows
-    return steps
+def _outward(step: str, owned_target: bool) -> bool:
+    """Whether rows the step's rows refer to are looked up: all of them, or reference data only."""
+    return step == REFERENCED or (step == REFERENCE and not owned_target)
+
+
+def _rows(rows: pa.Table) -> list[tuple[dict[str, object], int]]:
+    return [(row, int(row[CONSUMER])) for row in rows.to_pylist()]
 
 
 def _attribute(rows: pa.Table, lookup: _Lookup, wanted: Mapping[object, set[int]]) -> pa.Table:

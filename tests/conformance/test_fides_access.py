@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.cli import main
+from pipelines.rights.ownership import OTHER_PERSON
 from tests.conformance.fides import (
     STORE,
     VARIANTS,
@@ -51,6 +52,7 @@ FOREIGN_VALUES = [
     "customer-2@example.com",  # customer 2 (address 1 is also the shipping address of their order)
     "Jill Customer",
     "ord_bbb-bbb",  # customer 2's order, shipped to customer 1's address
+    "pay_bbb-bbb",  # the key of customer 2's card, on customer 1's order ord_ddd-ddd it paid
     "987654321",  # customer 2's card (pay_bbb-bbb), which paid customer 1's order ord_ddd-ddd
     "Example Card 2",
     "customer-500@example.com",  # backup_schema.customer
@@ -113,6 +115,12 @@ def test_access_package_matches_fides(fides_url: str, variant: Variant, tmp_path
     for name, content in package.files.items():
         leaked = [value for value in FOREIGN_VALUES if value.encode() in content]
         assert not leaked, f"{name} holds another consumer's values: {leaked}"
+    orders = {
+        row["id"]: row
+        for row in csv.DictReader(io.StringIO(package.files[f"data/{STORE}/orders.csv"].decode()))
+    }
+    assert orders["ord_ddd-ddd"]["payment_card_id"] == OTHER_PERSON  # a note instead of customer 2's key
+    assert orders["ord_aaa-aaa"]["payment_card_id"] == "pay_aaa-aaa"  # customer 1's own card, as stored
 
 
 @pytest.mark.live
