@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from connectors._file_layout import TableLayout
 from connectors._lazy import ds
-from connectors.base import StoreError, TableChange
+from connectors.base import StoreError, TableChange, set_target
 
 _ROW, _WANTED = "__ccpa_row", "__ccpa_wanted"
 _CAST_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError)
@@ -78,7 +78,8 @@ def plan_change(layout: TableLayout, dataset: ds.Dataset, change: TableChange) -
     for fragment in dataset.get_fragments(filter=candidates):
         if not fragment.scanner(schema=schema, filter=candidates, columns=[]).count_rows():
             continue
-        rows = fragment.to_table(schema=schema, columns=[*key, *set_columns], use_threads=False)
+        read = dict.fromkeys([*key, *(set_target(c) for c in set_columns)])
+        rows = fragment.to_table(schema=schema, columns=list(read), use_threads=False)
         edit = _file_edit(fragment.path, relative[fragment.path], rows, key, deletes, updates, set_columns)
         if edit.deleted or edit.updated:
             edits.append(edit)
@@ -92,10 +93,10 @@ def _checked_columns(
     if not key:
         raise StoreError(f"a change to table {layout.name!r} names no key columns")
     set_columns = tuple(c for c in (change.updates.column_names if change.updates else ()) if c not in key)
-    for column in (*key, *set_columns):
+    for column in (*key, *map(set_target, set_columns)):
         if column not in schema.names:
             raise StoreError(f"table {layout.name!r} has no column {column!r}")
-    for column in set_columns:
+    for column in map(set_target, set_columns):
         if column in layout.partitioning:
             raise StoreError(
                 f"cannot update partition column {column!r} of table {layout.name!r}: "
@@ -111,7 +112,7 @@ def _checked_columns(
 def _conformed_table(rows: pa.Table | None, schema: pa.Schema, columns: Sequence[str]) -> pa.Table | None:
     if rows is None:
         return None
-    arrays = [conformed(rows[c], schema.field(c).type, c) for c in columns]
+    arrays = [conformed(rows[c], schema.field(set_target(c)).type, c) for c in columns]
     return pa.table(arrays, names=list(columns))
 
 
@@ -169,7 +170,7 @@ def _sets_new_values(
     if updates is None or not positions.size:
         return False
     for column in set_columns:
-        old = rows[column].take(positions)
+        old = rows[set_target(column)].take(positions)
         new = updates[column].take(sources)
         same = pc.if_else(pc.is_null(old), pc.is_null(new), pc.fill_null(pc.equal(old, new), False))
         if not pc.all(same).as_py():

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from connectors._sql_catalog import SqlTable
 from connectors._sql_sampling import CHUNK, chunks
-from connectors.base import ChangeResult, StoreError, TableChange
+from connectors.base import ChangeResult, StoreError, TableChange, set_target
 
 _JOINED_VALUES = 20_000  # values per MariaDB joined UPDATE
 
@@ -29,7 +29,7 @@ def check_change(table: SqlTable, change: TableChange) -> None:
     for rows in (change.deletes, change.updates):
         if rows is None:
             continue
-        table.selected(rows.column_names)
+        table.selected([set_target(c) for c in rows.column_names])
         missing = [k for k in change.key if k not in rows.column_names]
         if missing:
             raise StoreError(
@@ -67,7 +67,7 @@ def _update(conn: Connection, table: SqlTable, key: Sequence[str], rows: pa.Tabl
     statement = (
         sa.update(target)
         .where(*(target.c[k] == table.bind(f"k{i}", [k]) for i, k in enumerate(key)))
-        .values({target.c[c]: table.bind(f"v{i}", [c]) for i, c in enumerate(assigned)})
+        .values({target.c[set_target(c)]: table.bind(f"v{i}", [set_target(c)]) for i, c in enumerate(assigned)})
     )
     names = [f"k{i}" for i in range(len(key))] + [f"v{i}" for i in range(len(assigned))]
     return conn.execute(statement, [dict(zip(names, row, strict=True)) for row in values]).rowcount
@@ -81,7 +81,7 @@ def _update_joined(
     values: list[tuple[object, ...]],
 ) -> int:
     target = table.clause
-    types = [table.sql_types[c] for c in [*key, *assigned]]
+    types = [table.sql_types[set_target(c)] for c in [*key, *assigned]]
     updated = 0
     for chunk in chunks(values, max(1, _JOINED_VALUES // len(types))):
         selects = (
@@ -94,7 +94,7 @@ def _update_joined(
         statement = (
             sa.update(target)
             .where(*(target.c[k] == source.c[f"c{i}"] for i, k in enumerate(key)))
-            .values({target.c[c]: source.c[f"c{len(key) + i}"] for i, c in enumerate(assigned)})
+            .values({target.c[set_target(c)]: source.c[f"c{len(key) + i}"] for i, c in enumerate(assigned)})
         )
         updated += conn.execute(statement).rowcount
     return updated

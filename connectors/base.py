@@ -96,6 +96,16 @@ class TableChange:
     updates: pa.Table | None = None
 
 
+# An update column named NEW_VALUE + c sets column c where c is also a key column: a row of a
+# table without a key is named by all its values, the old text among them.
+NEW_VALUE = "__ccpa_new__"
+
+
+def set_target(column: str) -> str:
+    """The column an update column sets: itself, or the key column it is the new value of."""
+    return column.removeprefix(NEW_VALUE)
+
+
 @dataclass(frozen=True)
 class SkippedFile:
     """A file of a files store that is not read as (part of) a table, and why."""

@@ -22,7 +22,7 @@ from typing import Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors import Estate, ExemptionRule, Store, TableInfo
+from connectors import NEW_VALUE, Estate, ExemptionRule, Store, TableInfo
 from pipelines.rights.graph import Catalog, TableKey
 from pipelines.rights.identifiers import identifier_pattern
 from pipelines.rights.model import TableRecords
@@ -230,18 +230,20 @@ def _masked(column: pa.ChunkedArray, nullable: bool, where: str, rows: list[str]
 
 
 def _redaction(record: TableRecords, store: Store, identifiers: set[str]) -> Step:
-    """The planned text: the original with every identifier of the consumer replaced."""
+    """The planned text: the original with every identifier of the consumer replaced. A table
+    without a key names its rows by all their values, the old text among them (`NEW_VALUE`)."""
     assert record.keys is not None
     column = record.rows.column_names[0]  # mention rows keep the free-text column first
     key = tuple(record.keys.column_names)
-    originals = store.find(
-        record.table, key[0], record.keys.column(key[0]).to_pylist(), columns=[*key, column]
-    )
+    wanted = list(dict.fromkeys([*key, column]))
+    originals = store.find(record.table, key[0], record.keys.column(key[0]).to_pylist(), columns=wanted)
+    originals = originals.join(record.keys, keys=list(key), join_type="left semi") if len(key) > 1 else originals
     pattern = identifier_pattern(identifiers)
     texts = [
         None if t is None else pattern.sub(REDACTED, str(t)) for t in originals.column(column).to_pylist()
     ]
-    rows = originals.select(list(key)).append_column(column, pa.array(texts, pa.string()))
+    target = NEW_VALUE + column if column in key else column
+    rows = originals.select(list(key)).append_column(target, pa.array(texts, pa.string()))
     return Step(
         record.store,
         record.table,
