@@ -26,6 +26,7 @@ from connectors import NEW_VALUE, Estate, ExemptionRule, Store, TableInfo
 from pipelines.rights.graph import Catalog, TableKey
 from pipelines.rights.identifiers import identifier_pattern
 from pipelines.rights.model import TableRecords
+from pipelines.rights.referrers import Blocked, split_rows, still_referred
 
 Action = Literal["delete", "deidentify", "redact", "correct"]
 REDACTED = "[redacted]"
@@ -68,9 +69,10 @@ def plan_deletion(
     plan = DeletionPlan()
     own = [r for r in records if not r.reference and not r.mention_only]
     pinned = _pinned(own, catalog, estate)
+    blocked = _still_referred(own, estate, stores, tables)
     for record in _children_first(own, catalog):
         table = (record.store, record.table)
-        _plan_own(plan, record, tables[table], catalog, estate, pinned.get(table))
+        _plan_own(plan, record, tables[table], catalog, estate, pinned.get(table), blocked.get(table))
     for record in records:
         if record.reference:
             plan.kept[record.key] = Kept(
@@ -92,6 +94,7 @@ def _plan_own(
     catalog: Catalog,
     estate: Estate,
     held: tuple[str, set[str]] | None,
+    referred: tuple[pa.Table, str] | None = None,
 ) -> None:
     if info.kind == "view":
         plan.kept[record.key] = Kept(record.rows.num_rows, VIEW_KEPT)
@@ -113,6 +116,11 @@ def _plan_own(
             plan.steps.append(
                 _deidentify(kept, info, catalog, key, set(), "a retained record refers to it", None)
             )
+    if referred is not None and rows.num_rows:
+        needed, rows = split_rows(rows, referred[0])
+        if needed.num_rows:
+            kept = TableRecords(record.store, record.table, needed, record.via)
+            plan.steps.append(_deidentify(kept, info, catalog, key, set(), referred[1], None))
     if rows.num_rows:
         step = Step(
             record.store, record.table, "delete", key, rows.select(list(key)), reason="the consumer's record"
@@ -169,6 +177,21 @@ def _pinned(
     return pinned
 
 
+def _still_referred(
+    own: Sequence[TableRecords],
+    estate: Estate,
+    stores: Mapping[str, Store],
+    tables: Mapping[TableKey, TableInfo],
+) -> Blocked:
+    """Rows planned for deletion that another row, not deleted, refers to (see `referrers`)."""
+    deleting = {
+        (r.store, r.table): r.rows
+        for r in own
+        if tables[(r.store, r.table)].kind != "view" and _exemption(estate, r) is None
+    }
+    return still_referred(deleting, stores, tables)
+
+
 def _split(rows: pa.Table, held: tuple[str, set[str]]) -> tuple[pa.Table, pa.Table]:
     column, values = held
     mask = pc.is_in(
@@ -201,6 +224,7 @@ def _deidentify(
 ) -> Step:
     meanings = catalog.meanings.get((record.store, record.table), {})
     structural = set(key) | {c for fk in info.foreign_keys for c in fk.columns} | set(info.primary_key)
+    structural |= {c.name for c in info.columns if c.generated}  # the database computes them
     masked = [
         c
         for c, m in meanings.items()
