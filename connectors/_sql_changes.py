@@ -67,7 +67,9 @@ def _update(conn: Connection, table: SqlTable, key: Sequence[str], rows: pa.Tabl
     statement = (
         sa.update(target)
         .where(*(target.c[k] == table.bind(f"k{i}", [k]) for i, k in enumerate(key)))
-        .values({target.c[set_target(c)]: table.bind(f"v{i}", [set_target(c)]) for i, c in enumerate(assigned)})
+        .values(
+            {target.c[set_target(c)]: table.bind(f"v{i}", [set_target(c)]) for i, c in enumerate(assigned)}
+        )
     )
     names = [f"k{i}" for i in range(len(key))] + [f"v{i}" for i in range(len(assigned))]
     return conn.execute(statement, [dict(zip(names, row, strict=True)) for row in values]).rowcount

@@ -80,7 +80,9 @@ def relations(conn: Connection, inspector: Inspector, schema: str, arg: str | No
     materialized: list[str] = []
     if conn.dialect.name == "postgresql":
         materialized = list(inspector.get_materialized_view_names(schema=arg))
-    return Relations(tables, sorted(views + materialized), _partitioned(conn, schema), frozenset(materialized))
+    return Relations(
+        tables, sorted(views + materialized), _partitioned(conn, schema), frozenset(materialized)
+    )
 
 
 def _partitioned(conn: Connection, schema: str) -> dict[str, Partitioned]:

@@ -261,7 +261,9 @@ def _redaction(record: TableRecords, store: Store, identifiers: set[str]) -> Ste
     key = tuple(record.keys.column_names)
     wanted = list(dict.fromkeys([*key, column]))
     originals = store.find(record.table, key[0], record.keys.column(key[0]).to_pylist(), columns=wanted)
-    originals = originals.join(record.keys, keys=list(key), join_type="left semi") if len(key) > 1 else originals
+    originals = (
+        originals.join(record.keys, keys=list(key), join_type="left semi") if len(key) > 1 else originals
+    )
     pattern = identifier_pattern(identifiers)
     texts = [
         None if t is None else pattern.sub(REDACTED, str(t)) for t in originals.column(column).to_pylist()

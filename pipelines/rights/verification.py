@@ -65,7 +65,6 @@ def find_residue(
     return found
 
 
-
 @dataclass(frozen=True)
 class _Search:
     rough: str  # RE2, no look-around: a superset
@@ -85,7 +84,7 @@ class _Search:
 def _exact_rows(catalog: Catalog, store: Store, info: TableInfo, column: str, values: list[str]) -> int:
     email = catalog.meanings[(store.name, info.name)][column].entity == "EMAIL_ADDRESS"
     wanted = [v.lower() for v in values] if email else values
-    return store.find(info.name, column, wanted, columns=[column], casefold=email).num_rows
+    return int(store.find(info.name, column, wanted, columns=[column], casefold=email).num_rows)
 
 
 def _scanned_rows(store: Store, info: TableInfo, columns: list[str], search: _Search) -> dict[str, int]:
@@ -93,7 +92,9 @@ def _scanned_rows(store: Store, info: TableInfo, columns: list[str], search: _Se
     try:
         for batch in store.scan(info.name, columns):
             for column in columns:
-                rows = [pc.take(parents, search.rows(texts)) for texts, parents in _leaves(batch.column(column))]
+                rows = [
+                    pc.take(parents, search.rows(texts)) for texts, parents in _leaves(batch.column(column))
+                ]
                 counts[column] += len(pc.unique(pa.chunked_array(rows, pa.uint64()))) if rows else 0
     except StoreError:
         return {}  # unreadable now: the inventory's warning covers tables it could not read
@@ -122,7 +123,7 @@ def _text_like(kind: pa.DataType) -> bool:
         return any(_text_like(kind.field(i).type) for i in range(kind.num_fields))
     if pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_dictionary(kind):
         return _text_like(kind.value_type)
-    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
 def _why(estate: Estate, store: str, info: TableInfo) -> str:
