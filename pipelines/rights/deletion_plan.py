@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import pyarrow as pa
@@ -73,6 +73,7 @@ def plan_deletion(
     for record in _children_first(own, catalog):
         table = (record.store, record.table)
         _plan_own(plan, record, tables[table], catalog, estate, pinned.get(table), blocked.get(table))
+    plan.steps = [_every_copy(step, stores[step.store], tables) for step in plan.steps]
     for record in records:
         if record.reference:
             plan.kept[record.key] = Kept(
@@ -175,6 +176,22 @@ def _pinned(
                 )
                 frontier.append(edge.target)
     return pinned
+
+
+def _every_copy(step: Step, store: Store, tables: Mapping[TableKey, TableInfo]) -> Step:
+    """A delete step of a table without a primary key holds every row its key values name in the
+    table (identical rows, rows sharing an id), so its count is what the deletion removes: the
+    consumer's records list each distinct row once."""
+    info = tables[(step.store, step.table)]
+    if step.action != "delete" or info.primary_key:
+        return step
+    wanted = step.rows.select(list(step.key))
+    first = pc.drop_null(wanted.column(0)).to_pylist()
+    if not first:
+        return step
+    copies = store.find(step.table, step.key[0], first, columns=list(step.key))
+    copies = copies.join(wanted.cast(copies.schema), keys=list(step.key), join_type="left semi")
+    return replace(step, rows=copies) if copies.num_rows >= wanted.num_rows else step
 
 
 def _still_referred(
