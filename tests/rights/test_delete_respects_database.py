@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from pipelines.cli import main
 from tests.conftest import server_database
-from tests.rights.deletion_runs import delete, only_report, reports
+from tests.rights.deletion_runs import delete, only_report
 
 PEOPLE = 12
 CONSUMER = 1  # referred customer 3, shares address 1 with customer 2
