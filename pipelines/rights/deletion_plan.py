@@ -23,6 +23,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import NEW_VALUE, Estate, ExemptionRule, Store, TableInfo
+from pipelines.rights.documents import WHY as IN_DOCUMENT
+from pipelines.rights.documents import document_edits
 from pipelines.rights.graph import Catalog, TableKey
 from pipelines.rights.identifiers import identifier_pattern
 from pipelines.rights.model import TableRecords
@@ -85,6 +87,18 @@ def plan_deletion(
             and tables[(record.store, record.table)].kind != "view"
         ):
             plan.steps.append(_redaction(record, stores[record.store], identifiers))
+    planned: dict[TableKey, pa.Table] = {}
+    for step in plan.steps:
+        if step.action in ("delete", "deidentify"):
+            rows = step.rows.select(list(step.key))
+            held = planned.get((step.store, step.table))
+            planned[(step.store, step.table)] = (
+                pa.concat_tables([held, rows.cast(held.schema)]) if held else rows
+            )
+    for (store_name, name), key, rows, column in document_edits(
+        catalog, stores, tables, identifiers, planned
+    ):
+        plan.steps.append(Step(store_name, name, "redact", key, rows, (column,), IN_DOCUMENT))
     return plan
 
 

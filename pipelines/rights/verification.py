@@ -12,8 +12,7 @@ that still holds the consumer is named with the statement that refreshes it.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -23,6 +22,7 @@ from connectors import Estate, Store, StoreError, TableInfo
 from pipelines.rights.graph import IDENTIFYING, Catalog
 from pipelines.rights.identifiers import identifier_pattern, rough_pattern
 from pipelines.rights.model import Identity
+from pipelines.rights.text_search import TextSearch, text_leaves, text_like
 
 NOT_DELETED = "not deleted"
 RETAINED = "retained under "
@@ -47,7 +47,7 @@ def find_residue(
     estate: Estate, catalog: Catalog, stores: Mapping[str, Store], identifiers: set[str], identity: Identity
 ) -> list[Residue]:
     values = sorted(identifiers | {identity.value}, key=len, reverse=True)
-    search = _Search(rough_pattern(values), identifier_pattern(values))
+    search = TextSearch(rough_pattern(values), identifier_pattern(values))
     exact = set(catalog.columns_holding(IDENTIFYING))
     found = []
     for name, store in stores.items():
@@ -56,7 +56,7 @@ def find_residue(
                 continue
             flagged = [c for c in info.column_names if ((name, info.name), c) in exact]
             counts = {c: _exact_rows(catalog, store, info, c, values) for c in flagged}
-            scanned = [c.name for c in info.columns if _text_like(c.type) and c.name not in flagged]
+            scanned = [c.name for c in info.columns if text_like(c.type) and c.name not in flagged]
             scanned = [c for c in scanned if c not in info.partitioning]
             if scanned:
                 counts.update(_scanned_rows(store, info, scanned, search))
@@ -65,65 +65,25 @@ def find_residue(
     return found
 
 
-@dataclass(frozen=True)
-class _Search:
-    rough: str  # RE2, no look-around: a superset
-    exact: re.Pattern[str]  # whole tokens
-
-    def rows(self, texts: pa.Array) -> pa.Array:
-        """Indices of the texts holding an identifier as a whole token."""
-        hit = pc.fill_null(pc.match_substring_regex(texts, self.rough, ignore_case=True), False)
-        candidates = pc.indices_nonzero(hit)
-        if not len(candidates):
-            return candidates
-        values = pc.take(texts, candidates).to_pylist()
-        chosen = [i for i, v in zip(candidates.to_pylist(), values, strict=True) if self.exact.search(v)]
-        return pa.array(chosen, pa.uint64())
-
-
 def _exact_rows(catalog: Catalog, store: Store, info: TableInfo, column: str, values: list[str]) -> int:
     email = catalog.meanings[(store.name, info.name)][column].entity == "EMAIL_ADDRESS"
     wanted = [v.lower() for v in values] if email else values
     return int(store.find(info.name, column, wanted, columns=[column], casefold=email).num_rows)
 
 
-def _scanned_rows(store: Store, info: TableInfo, columns: list[str], search: _Search) -> dict[str, int]:
+def _scanned_rows(store: Store, info: TableInfo, columns: list[str], search: TextSearch) -> dict[str, int]:
     counts = dict.fromkeys(columns, 0)
     try:
         for batch in store.scan(info.name, columns):
             for column in columns:
                 rows = [
-                    pc.take(parents, search.rows(texts)) for texts, parents in _leaves(batch.column(column))
+                    pc.take(parents, search.rows(texts))
+                    for texts, parents in text_leaves(batch.column(column))
                 ]
                 counts[column] += len(pc.unique(pa.chunked_array(rows, pa.uint64()))) if rows else 0
     except StoreError:
         return {}  # unreadable now: the inventory's warning covers tables it could not read
     return counts
-
-
-def _leaves(array: pa.Array, parents: pa.Array | None = None) -> Iterator[tuple[pa.Array, pa.Array]]:
-    """Every text leaf of a column (inside structs and lists too), with the row each value is in."""
-    if parents is None:
-        parents = pa.array(range(len(array)), pa.uint64())
-    kind = array.type
-    if pa.types.is_struct(kind):
-        for index in range(kind.num_fields):
-            yield from _leaves(array.field(index), parents)
-    elif pa.types.is_list(kind) or pa.types.is_large_list(kind):
-        offsets = pc.list_parent_indices(array)
-        yield from _leaves(pc.list_flatten(array), pc.take(parents, offsets))
-    elif pa.types.is_dictionary(kind):
-        yield from _leaves(array.cast(kind.value_type), parents)
-    elif _text_like(kind):
-        yield pc.cast(array, pa.string()), parents
-
-
-def _text_like(kind: pa.DataType) -> bool:
-    if pa.types.is_struct(kind):
-        return any(_text_like(kind.field(i).type) for i in range(kind.num_fields))
-    if pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_dictionary(kind):
-        return _text_like(kind.value_type)
-    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
 def _why(estate: Estate, store: str, info: TableInfo) -> str:
