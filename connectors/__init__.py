@@ -1,6 +1,7 @@
 """Connectors: the estate file, and one Store interface over SQL databases and folders of files."""
 
 from connectors.base import (
+    NEW_VALUE,
     ChangeResult,
     ColumnInfo,
     ForeignKey,
@@ -56,6 +57,7 @@ def open_stores(estate: Estate) -> dict[str, Store]:
 
 
 __all__ = [
+    "NEW_VALUE",
     "ChangeResult",
     "ColumnInfo",
     "ColumnRef",

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from connectors._file_layout import TableLayout
 from connectors._lazy import ds, pc
-from connectors.base import StoreError, TableChange
+from connectors.base import StoreError, TableChange, set_target
 
 _ROW, _WANTED = "__ccpa_row", "__ccpa_wanted"
 _CAST_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError)
@@ -77,7 +77,8 @@ def plan_change(layout: TableLayout, dataset: ds.Dataset, change: TableChange) -
     for fragment in dataset.get_fragments(filter=candidates):
         if not fragment.scanner(schema=schema, filter=candidates, columns=[]).count_rows():
             continue
-        rows = fragment.to_table(schema=schema, columns=[*key, *set_columns], use_threads=False)
+        read = dict.fromkeys([*key, *(set_target(c) for c in set_columns)])
+        rows = fragment.to_table(schema=schema, columns=list(read), use_threads=False)
         edit = _file_edit(fragment.path, relative[fragment.path], rows, key, deletes, updates, set_columns)
         if edit.deleted or edit.updated:
             edits.append(edit)
@@ -91,10 +92,10 @@ def _checked_columns(
     if not key:
         raise StoreError(f"a change to table {layout.name!r} names no key columns")
     set_columns = tuple(c for c in (change.updates.column_names if change.updates else ()) if c not in key)
-    for column in (*key, *set_columns):
+    for column in (*key, *map(set_target, set_columns)):
         if column not in schema.names:
             raise StoreError(f"table {layout.name!r} has no column {column!r}")
-    for column in set_columns:
+    for column in map(set_target, set_columns):
         if column in layout.partitioning:
             raise StoreError(
                 f"cannot update partition column {column!r} of table {layout.name!r}: "
@@ -110,7 +111,7 @@ def _checked_columns(
 def _conformed_table(rows: pa.Table | None, schema: pa.Schema, columns: Sequence[str]) -> pa.Table | None:
     if rows is None:
         return None
-    arrays = [conformed(rows[c], schema.field(c).type, c) for c in columns]
+    arrays = [conformed(rows[c], schema.field(set_target(c)).type, c) for c in columns]
     return pa.table(arrays, names=list(columns))
 
 
@@ -168,8 +169,12 @@ def _sets_new_values(
     if updates is None or not positions.size:
         return False
     for column in set_columns:
-        old = rows[column].take(positions)
+        old = rows[set_target(column)].take(positions)
         new = updates[column].take(sources)
+        if pa.types.is_nested(old.type):  # structs and lists: Arrow has no element-wise equality
+            if old.to_pylist() != new.to_pylist():
+                return True
+            continue
         same = pc.if_else(pc.is_null(old), pc.is_null(new), pc.fill_null(pc.equal(old, new), False))
         if not pc.all(same).as_py():
             return True

@@ -33,7 +33,7 @@ from connectors._faults import checkpoint
 from connectors._file_changes import ChangePlan, FileEdit
 from connectors._file_layout import FileFormat
 from connectors._lazy import pc
-from connectors.base import StoreError
+from connectors.base import StoreError, set_target
 
 TEMP_MARK = ".ccpa-tmp-"
 _CODECS = {"UNCOMPRESSED": "none", "LZ4_RAW": "lz4"}
@@ -100,12 +100,12 @@ def _edited(table: pa.Table, edit: FileEdit, plan: ChangePlan) -> pa.Table:
     has_update = pc.is_valid(edit.sources)
     updates = plan.updates if plan.updates is not None else pa.table({})
     for column in plan.set_columns:
-        index = table.schema.get_field_index(column)
+        index = table.schema.get_field_index(set_target(column))
         if index < 0:
-            raise StoreError(f"{edit.relative} has no column {column!r} to update")
+            raise StoreError(f"{edit.relative} has no column {set_target(column)!r} to update")
         field = table.schema.field(index)
         new = updates[column].take(edit.sources).cast(field.type)
-        table = table.set_column(index, field, pc.if_else(has_update, new, table[column]))
+        table = table.set_column(index, field, pc.if_else(has_update, new, table[index]))
     return table.filter(edit.keep)
 
 
@@ -167,7 +167,7 @@ def _write_csv(path: Path, edit: FileEdit, plan: ChangePlan, out: BinaryIO) -> N
         raise StoreError(f"{edit.relative}: cannot tell its rows from its records, so it was not rewritten")
     if not dialect.header:
         names = [f"f{i}" for i in range(len(names))]
-    positions = [_position(names, column, edit) for column in plan.set_columns]
+    positions = [_position(names, set_target(column), edit) for column in plan.set_columns]
     keep = edit.keep.to_numpy(zero_copy_only=False)
     sources = edit.sources.fill_null(-1).to_numpy()
     for row in np.flatnonzero(~keep | (sources >= 0)):
@@ -207,7 +207,7 @@ def _with_values(line: bytes, source: int, plan: ChangePlan) -> bytes:
     record = json.loads(line)
     assert plan.updates is not None  # a row with a source has an update
     for column in plan.set_columns:
-        record[column] = plan.updates[column][source].as_py()
+        record[set_target(column)] = plan.updates[column][source].as_py()
     ending = line[len(line.rstrip(b"\r\n")) :]
     return json.dumps(record, ensure_ascii=False, default=str).encode() + ending
 

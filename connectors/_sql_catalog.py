@@ -162,6 +162,7 @@ def _schema_tables(
             kind="view" if name in views else "table",
             partitioning=parts.key if parts else (),
             partitions=tuple(qualified(s, p, default) for s, p in parts.partitions) if parts else (),
+            refresh=_refresh(conn.dialect, schema, name) if name in found.materialized else None,
         )
         sql_types = {c["name"]: c["type"] for c in columns[(arg, name)]}
         has_rowid = conn.dialect.name == "sqlite" and name not in without_rowid and name not in views
@@ -214,6 +215,7 @@ def _table_info(
                 arrow_type(c["type"]),
                 c["nullable"] and c["name"] not in primary_key,  # SQLite says a rowid key is nullable
                 native_type(c["type"], dialect),
+                generated=bool(c.get("computed")),
             )
             for c in columns
         ),
@@ -227,6 +229,11 @@ def _table_info(
             for fk in references
         ),
     )
+
+
+def _refresh(dialect: Dialect, schema: str, name: str) -> str:
+    quote = dialect.identifier_preparer.quote_identifier
+    return f"REFRESH MATERIALIZED VIEW {quote(schema)}.{quote(name)}"
 
 
 def _without_rowid(conn: Connection, schema: str) -> set[str]:

@@ -8,6 +8,7 @@ statement per row, one `UPDATE t JOIN (SELECT ... UNION ALL SELECT ...)` per chu
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import pyarrow as pa
@@ -16,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from connectors._sql_catalog import SqlTable
 from connectors._sql_sampling import CHUNK, chunks
-from connectors.base import ChangeResult, StoreError, TableChange
+from connectors.base import ChangeResult, StoreError, TableChange, set_target
 
 _JOINED_VALUES = 20_000  # values per MariaDB joined UPDATE
 
@@ -29,7 +30,7 @@ def check_change(table: SqlTable, change: TableChange) -> None:
     for rows in (change.deletes, change.updates):
         if rows is None:
             continue
-        table.selected(rows.column_names)
+        table.selected([set_target(c) for c in rows.column_names])
         missing = [k for k in change.key if k not in rows.column_names]
         if missing:
             raise StoreError(
@@ -60,14 +61,16 @@ def _update(conn: Connection, table: SqlTable, key: Sequence[str], rows: pa.Tabl
     assigned = [c for c in rows.column_names if c not in key]
     if not assigned:
         return 0
-    values = _rows(rows, [*key, *assigned])
+    values = [_documents(table, [*key, *assigned], row) for row in _rows(rows, [*key, *assigned])]
     if conn.dialect.name == "mysql":
         return _update_joined(conn, table, key, assigned, values)
     target = table.clause
     statement = (
         sa.update(target)
         .where(*(target.c[k] == table.bind(f"k{i}", [k]) for i, k in enumerate(key)))
-        .values({target.c[c]: table.bind(f"v{i}", [c]) for i, c in enumerate(assigned)})
+        .values(
+            {target.c[set_target(c)]: table.bind(f"v{i}", [set_target(c)]) for i, c in enumerate(assigned)}
+        )
     )
     names = [f"k{i}" for i in range(len(key))] + [f"v{i}" for i in range(len(assigned))]
     return conn.execute(statement, [dict(zip(names, row, strict=True)) for row in values]).rowcount
@@ -81,7 +84,7 @@ def _update_joined(
     values: list[tuple[object, ...]],
 ) -> int:
     target = table.clause
-    types = [table.sql_types[c] for c in [*key, *assigned]]
+    types = [table.sql_types[set_target(c)] for c in [*key, *assigned]]
     updated = 0
     for chunk in chunks(values, max(1, _JOINED_VALUES // len(types))):
         selects = (
@@ -94,10 +97,19 @@ def _update_joined(
         statement = (
             sa.update(target)
             .where(*(target.c[k] == source.c[f"c{i}"] for i, k in enumerate(key)))
-            .values({target.c[c]: source.c[f"c{len(key) + i}"] for i, c in enumerate(assigned)})
+            .values({target.c[set_target(c)]: source.c[f"c{len(key) + i}"] for i, c in enumerate(assigned)})
         )
         updated += conn.execute(statement).rowcount
     return updated
+
+
+def _documents(table: SqlTable, columns: Sequence[str], row: tuple[object, ...]) -> tuple[object, ...]:
+    """A JSON column's new value arrives as JSON text: bound as the document it is, so a jsonb
+    object stays an object (bound as text it would become a JSON string)."""
+    return tuple(
+        json.loads(v) if isinstance(v, str) and isinstance(table.sql_types[set_target(c)], sa.JSON) else v
+        for c, v in zip(columns, row, strict=True)
+    )
 
 
 def _rows(table: pa.Table, columns: Sequence[str]) -> list[tuple[object, ...]]:

@@ -43,6 +43,7 @@ class Relations:
     tables: list[str]
     views: list[str]
     partitioned: dict[str, Partitioned]
+    materialized: frozenset[str] = frozenset()  # the views that hold their rows (PostgreSQL)
 
 
 def store_schemas(
@@ -76,9 +77,12 @@ def relations(conn: Connection, inspector: Inspector, schema: str, arg: str | No
     partitions = _partitions(conn, schema)
     tables = [t for t in inspector.get_table_names(schema=arg) if t not in partitions]
     views = list(inspector.get_view_names(schema=arg))
+    materialized: list[str] = []
     if conn.dialect.name == "postgresql":
-        views += inspector.get_materialized_view_names(schema=arg)
-    return Relations(tables, sorted(views), _partitioned(conn, schema))
+        materialized = list(inspector.get_materialized_view_names(schema=arg))
+    return Relations(
+        tables, sorted(views + materialized), _partitioned(conn, schema), frozenset(materialized)
+    )
 
 
 def _partitioned(conn: Connection, schema: str) -> dict[str, Partitioned]:

@@ -39,6 +39,7 @@ class ColumnInfo:
     type: pa.DataType
     nullable: bool = True
     native_type: str = ""  # the store's own type name (VARCHAR(80), MONEY, int64, ...)
+    generated: bool = False  # computed by the database from other columns: never written
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class TableInfo:
     kind: Literal["table", "view"] = "table"  # a view (plain or materialized) is read, never written
     partitions: tuple[str, ...] = ()  # the partitions of a partitioned SQL table, read through it
     unreadable: str | None = None  # why the role cannot read it (the database's reason), else None
+    refresh: str | None = None  # a materialized view: the statement that refreshes it
 
     @property
     def column_names(self) -> list[str]:
@@ -94,6 +96,16 @@ class TableChange:
     key: tuple[str, ...]
     deletes: pa.Table | None = None
     updates: pa.Table | None = None
+
+
+# An update column named NEW_VALUE + c sets column c where c is also a key column: a row of a
+# table without a key is named by all its values, the old text among them.
+NEW_VALUE = "__ccpa_new__"
+
+
+def set_target(column: str) -> str:
+    """The column an update column sets: itself, or the key column it is the new value of."""
+    return column.removeprefix(NEW_VALUE)
 
 
 @dataclass(frozen=True)

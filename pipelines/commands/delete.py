@@ -34,6 +34,8 @@ def run(args: argparse.Namespace) -> int:
         answer = answer_deletion(args.estate, identity, args.out, args.inventory, args.dry_run)
     not_searched_note(answer.not_searched)
     incomplete = warn_incomplete(list(answer.unreadable))
+    for why in answer.partial:
+        console.out.print(f"  {'would be ' if answer.dry_run else ''}kept, deidentified: {why}")
     if answer.dry_run:
         console.out.print(f"plan {answer.request_id} (nothing changed) -> {answer.report}")
         return 1 if incomplete else 0
@@ -46,13 +48,14 @@ def run(args: argparse.Namespace) -> int:
     else:
         state = "zero residue"
     resumed = " (resumed an interrupted run)" if answer.resumed else ""
-    console.out.print(f"deletion {answer.request_id}{resumed}: {state} -> {answer.report}")
+    part = ", complied in part" if answer.partial else ""
+    console.out.print(f"deletion {answer.request_id}{resumed}: {state}{part} -> {answer.report}")
     for residue in answer.residue:
         verb = "retained" if residue.exempt else "remains"
         console.out.print(
             f"  {verb}: {residue.store}.{residue.table}.{residue.column} ({residue.rows} rows, {residue.why})"
         )
-    return 0 if answer.verified and not incomplete else 1
+    return 0 if answer.complied and not incomplete else 1
 
 
 def add_correct_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -99,6 +99,7 @@ def delete_consumer(
         "plan": dg.MetadataValue.md(plan),
         "report": dg.MetadataValue.path(str(answer.report)),
         "verification": dg.MetadataValue.json(report["verification"] or {"dry_run": True}),
+        "complied in part": dg.MetadataValue.json(list(answer.partial)),  # rows others still refer to
     }
     if not answer.verified:
         raise dg.Failure(

@@ -21,7 +21,8 @@ from pipelines.rights.journal import carry_out, close_journal, open_journal, sta
 from pipelines.rights.ledger import log_request
 from pipelines.rights.mentions import consumer_identifiers
 from pipelines.rights.model import AccessRequest, Identity, Period, TableRecords
-from pipelines.rights.sources import load_catalog
+from pipelines.rights.referrers import STILL_REFERRED
+from pipelines.rights.sources import InventoryError, load_catalog
 from pipelines.rights.suppression import suppress
 from pipelines.rights.verification import Residue, find_residue
 
@@ -35,10 +36,16 @@ class DeletionAnswer:
     resumed: bool
     not_searched: tuple[str, ...] = ()  # identifier paths inside documents, not searched yet
     unreadable: tuple[str, ...] = ()  # tables the inventory could not read: residue there is unknown
+    partial: tuple[str, ...] = ()  # rows deidentified, not deleted, because another row refers to them
 
     @property
     def verified(self) -> bool:
         return self.dry_run or not [r for r in self.residue if not r.exempt]
+
+    @property
+    def complied(self) -> bool:
+        """Everything went: no residue, and no row kept because another row refers to it."""
+        return self.verified and not self.partial
 
 
 def answer_deletion(
@@ -50,8 +57,13 @@ def answer_deletion(
 ) -> DeletionAnswer:
     estate = load_estate(estate_file)
     catalog = load_catalog(estate, inventory, out)
+    if not any(m.category for columns in catalog.meanings.values() for m in columns.values()):
+        raise InventoryError(
+            "the inventory classified no column as personal information, so no deletion could be "
+            "verified: scan the estate again (`ccpa scan`) before deleting"
+        )
     digest = identity_hash(identity)
-    unsearched = tuple(catalog.not_searched())
+    unsearched: tuple[str, ...] = ()  # documents are searched and cleaned (`documents`)
     journal = None if dry_run else open_journal(out, digest)
     stores = open_stores(estate)
     try:
@@ -59,10 +71,12 @@ def answer_deletion(
             request_id = f"{dt.datetime.now(dt.UTC):%Y%m%d}-{uuid.uuid4().hex[:10]}"
             plan, identifiers = _plan(estate, catalog, stores, identity)
             if dry_run:
-                document = deletion_report(request_id, digest, plan, dry_run=True, not_searched=unsearched)
+                document = deletion_report(
+                    request_id, digest, plan, dry_run=True, not_searched=unsearched, partial=partial(plan)
+                )
                 report = write_report(document, out)
                 return DeletionAnswer(
-                    request_id, report, True, [], False, unsearched, tuple(catalog.unreadable)
+                    request_id, report, True, [], False, unsearched, tuple(catalog.unreadable), partial(plan)
                 )
             journal = start_journal(out, digest, request_id, plan, identifiers)
             resumed = False
@@ -84,12 +98,20 @@ def answer_deletion(
             suppressed=suppressed,
             resumed=resumed,
             not_searched=unsearched,
+            partial=partial(plan),
         )
         report = write_report(document, out)
-        _log(out, journal.request_id, identity, residue)
+        _log(out, journal.request_id, identity, residue, partial(plan))
         close_journal(journal)
         return DeletionAnswer(
-            journal.request_id, report, False, residue, resumed, unsearched, tuple(catalog.unreadable)
+            journal.request_id,
+            report,
+            False,
+            residue,
+            resumed,
+            unsearched,
+            tuple(catalog.unreadable),
+            partial(plan),
         )
     finally:
         for store in stores.values():
@@ -116,8 +138,21 @@ def identifiers_by_store(
     }
 
 
-def _log(out: Path, request_id: str, identity: Identity, residue: list[Residue]) -> None:
+def partial(plan: DeletionPlan) -> tuple[str, ...]:
+    """Why the deletion is only in part: rows kept (deidentified) because another row refers to them."""
+    return tuple(
+        f"{s.store}.{s.table}: {s.rows.num_rows} row(s), {s.reason}"
+        for s in plan.steps
+        if s.reason.startswith(STILL_REFERRED)
+    )
+
+
+def _log(
+    out: Path, request_id: str, identity: Identity, residue: list[Residue], kept: tuple[str, ...]
+) -> None:
     now = dt.datetime.now(dt.UTC)
     request = AccessRequest(request_id, identity, now, Period(None, now.date()))
-    outcome = "complied" if not [r for r in residue if not r.exempt] else "complied_with_residue"
-    log_request(out, request, "delete", outcome=outcome, detail={"residue_tables": len(residue)})
+    left = [r for r in residue if not r.exempt]
+    outcome = "complied_in_part" if left or kept else "complied"
+    detail = {"residue_tables": len(left), "kept_referred": list(kept)}
+    log_request(out, request, "delete", outcome=outcome, detail=detail)

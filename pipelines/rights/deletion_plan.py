@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors import Estate, ExemptionRule, Store, TableInfo
+from connectors import NEW_VALUE, Estate, ExemptionRule, Store, TableInfo
+from pipelines.rights.documents import WHY as IN_DOCUMENT
+from pipelines.rights.documents import document_edits
 from pipelines.rights.graph import Catalog, TableKey
 from pipelines.rights.identifiers import identifier_pattern
 from pipelines.rights.model import TableRecords
+from pipelines.rights.referrers import Blocked, split_rows, still_referred
 
 Action = Literal["delete", "deidentify", "redact", "correct"]
 REDACTED = "[redacted]"
@@ -68,9 +71,11 @@ def plan_deletion(
     plan = DeletionPlan()
     own = [r for r in records if not r.reference and not r.mention_only]
     pinned = _pinned(own, catalog, estate)
+    blocked = _still_referred(own, estate, stores, tables)
     for record in _children_first(own, catalog):
         table = (record.store, record.table)
-        _plan_own(plan, record, tables[table], catalog, estate, pinned.get(table))
+        _plan_own(plan, record, tables[table], catalog, estate, pinned.get(table), blocked.get(table))
+    plan.steps = [_every_copy(step, stores[step.store], tables) for step in plan.steps]
     for record in records:
         if record.reference:
             plan.kept[record.key] = Kept(
@@ -82,6 +87,18 @@ def plan_deletion(
             and tables[(record.store, record.table)].kind != "view"
         ):
             plan.steps.append(_redaction(record, stores[record.store], identifiers))
+    planned: dict[TableKey, pa.Table] = {}
+    for step in plan.steps:
+        if step.action in ("delete", "deidentify"):
+            rows = step.rows.select(list(step.key))
+            held = planned.get((step.store, step.table))
+            planned[(step.store, step.table)] = (
+                pa.concat_tables([held, rows.cast(held.schema)]) if held else rows
+            )
+    for (store_name, name), key, rows, column in document_edits(
+        catalog, stores, tables, identifiers, planned
+    ):
+        plan.steps.append(Step(store_name, name, "redact", key, rows, (column,), IN_DOCUMENT))
     return plan
 
 
@@ -92,6 +109,7 @@ def _plan_own(
     catalog: Catalog,
     estate: Estate,
     held: tuple[str, set[str]] | None,
+    referred: tuple[pa.Table, str] | None = None,
 ) -> None:
     if info.kind == "view":
         plan.kept[record.key] = Kept(record.rows.num_rows, VIEW_KEPT)
@@ -113,6 +131,11 @@ def _plan_own(
             plan.steps.append(
                 _deidentify(kept, info, catalog, key, set(), "a retained record refers to it", None)
             )
+    if referred is not None and rows.num_rows:
+        needed, rows = split_rows(rows, referred[0])
+        if needed.num_rows:
+            kept = TableRecords(record.store, record.table, needed, record.via)
+            plan.steps.append(_deidentify(kept, info, catalog, key, set(), referred[1], None))
     if rows.num_rows:
         step = Step(
             record.store,
@@ -174,6 +197,37 @@ def _pinned(
     return pinned
 
 
+def _every_copy(step: Step, store: Store, tables: Mapping[TableKey, TableInfo]) -> Step:
+    """A delete step of a table without a primary key holds every row its key values name in the
+    table (identical rows, rows sharing an id), so its count is what the deletion removes: the
+    consumer's records list each distinct row once."""
+    info = tables[(step.store, step.table)]
+    if step.action != "delete" or info.primary_key:
+        return step
+    wanted = step.rows.select(list(step.key))
+    first = pc.drop_null(wanted.column(0)).to_pylist()
+    if not first:
+        return step
+    copies = store.find(step.table, step.key[0], first, columns=list(step.key))
+    copies = copies.join(wanted.cast(copies.schema), keys=list(step.key), join_type="left semi")
+    return replace(step, rows=copies) if copies.num_rows >= wanted.num_rows else step
+
+
+def _still_referred(
+    own: Sequence[TableRecords],
+    estate: Estate,
+    stores: Mapping[str, Store],
+    tables: Mapping[TableKey, TableInfo],
+) -> Blocked:
+    """Rows planned for deletion that another row, not deleted, refers to (see `referrers`)."""
+    deleting = {
+        (r.store, r.table): r.rows
+        for r in own
+        if tables[(r.store, r.table)].kind != "view" and _exemption(estate, r) is None
+    }
+    return still_referred(deleting, stores, tables)
+
+
 def _split(rows: pa.Table, held: tuple[str, set[str]]) -> tuple[pa.Table, pa.Table]:
     column, values = held
     mask = pc.is_in(
@@ -206,6 +260,7 @@ def _deidentify(
 ) -> Step:
     meanings = catalog.meanings.get((record.store, record.table), {})
     structural = set(key) | {c for fk in info.foreign_keys for c in fk.columns} | set(info.primary_key)
+    structural |= {c.name for c in info.columns if c.generated}  # the database computes them
     masked = [
         c
         for c, m in meanings.items()
@@ -235,18 +290,22 @@ def _masked(column: pa.ChunkedArray, nullable: bool, where: str, rows: list[str]
 
 
 def _redaction(record: TableRecords, store: Store, identifiers: set[str]) -> Step:
-    """The planned text: the original with every identifier of the consumer replaced."""
+    """The planned text: the original with every identifier of the consumer replaced. A table
+    without a key names its rows by all their values, the old text among them (`NEW_VALUE`)."""
     assert record.keys is not None
     column = record.rows.column_names[0]  # mention rows keep the free-text column first
     key = tuple(record.keys.column_names)
-    originals = store.find(
-        record.table, key[0], record.keys.column(key[0]).to_pylist(), columns=[*key, column]
+    wanted = list(dict.fromkeys([*key, column]))
+    originals = store.find(record.table, key[0], record.keys.column(key[0]).to_pylist(), columns=wanted)
+    originals = (
+        originals.join(record.keys, keys=list(key), join_type="left semi") if len(key) > 1 else originals
     )
     pattern = identifier_pattern(identifiers)
     texts = [
         None if t is None else pattern.sub(REDACTED, str(t)) for t in originals.column(column).to_pylist()
     ]
-    rows = originals.select(list(key)).append_column(column, pa.array(texts, pa.string()))
+    target = NEW_VALUE + column if column in key else column
+    rows = originals.select(list(key)).append_column(target, pa.array(texts, pa.string()))
     return Step(
         record.store,
         record.table,

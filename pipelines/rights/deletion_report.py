@@ -52,6 +52,7 @@ def deletion_report(
     suppressed: int = 0,
     resumed: bool = False,
     not_searched: Sequence[str] = (),
+    partial: Sequence[str] = (),
 ) -> dict[str, object]:
     tables: list[dict[str, object]] = []
     for step in plan.steps:
@@ -95,6 +96,8 @@ def deletion_report(
             "residue": [asdict(r) for r in residue if not r.exempt],
             "retained_under_exemption": [asdict(r) for r in residue if r.exempt],
         },
+        # rows deidentified, not deleted, because another row not deleted refers to them
+        "complied_in_part": list(partial),
         "notices": list(notices),
         "suppression_entries_added": suppressed,
         # identifiers inside documents: not searched, so zero_residue says nothing of them

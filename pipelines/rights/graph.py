@@ -73,7 +73,10 @@ class Catalog:
             if record.get("kind") == "view":
                 views.add(key)
             meaning = ColumnMeaning(
-                record.get("category"), record.get("entity"), record.get("sensitive_kind")
+                record.get("category"),
+                record.get("entity"),
+                record.get("sensitive_kind"),
+                also=frozenset(record.get("other_entities") or ()),
             )
             if record.get("path"):
                 paths.setdefault((key, str(record["column"])), []).append((str(record["path"]), meaning))

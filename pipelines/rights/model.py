@@ -24,6 +24,7 @@ class ColumnMeaning:
     entity: str | None
     sensitive_kind: str | None = None
     held: frozenset[str] = frozenset()  # a document column: the entities of its paths (not searched yet)
+    also: frozenset[str] = frozenset()  # other entities among its values (emails and phones mixed)
 
 
 @dataclass

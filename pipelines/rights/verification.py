@@ -1,25 +1,32 @@
 """After a deletion: search every store again for every identifier of the consumer.
 
-Every column that holds an identifier (emails in any case, phones, IMSIs, ICCIDs...) is asked for
-all of them at once, and every free-text column is searched. Whatever is found is residue, named
-by table and column; rows retained whole under an exemption are reported as such, not as residue.
+Not only the columns the inventory flagged: every column of every table and view that can hold
+text (strings, JSON documents, arrays and structs, leaf by leaf) is read, in Arrow, and matched
+once per column against all the consumer's identifiers (gathered from all their rows). A column
+flagged as an identifier is asked for the values exactly (the store's index or push-down), every
+other text-like column is scanned: Arrow's RE2 picks the candidate values, `re` keeps the whole-
+token matches. Whatever is found is residue, named by table and column with its count, never its
+value; rows retained whole under an exemption are reported as such, and a materialized view
+that still holds the consumer is named with the statement that refreshes it.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors import Estate, Store
+from connectors import Estate, Store, StoreError, TableInfo
 from pipelines.rights.graph import IDENTIFYING, Catalog
 from pipelines.rights.identifiers import identifier_pattern, rough_pattern
 from pipelines.rights.model import Identity
+from pipelines.rights.text_search import TextSearch, text_leaves, text_like
 
 NOT_DELETED = "not deleted"
+RETAINED = "retained under "
+IN_VIEW = "a view over rows that remain"
 
 
 @dataclass(frozen=True)
@@ -28,42 +35,63 @@ class Residue:
     table: str
     column: str
     rows: int
-    why: str  # "not deleted" or the exemption it is retained under
+    why: str  # "not deleted", what to run (a materialized view), or the exemption it is retained under
 
     @property
     def exempt(self) -> bool:
         """Rows kept whole under a declared exemption: reported, not residue."""
-        return self.why != NOT_DELETED
+        return self.why.startswith(RETAINED)
 
 
 def find_residue(
     estate: Estate, catalog: Catalog, stores: Mapping[str, Store], identifiers: set[str], identity: Identity
 ) -> list[Residue]:
-    values = sorted(identifiers | {identity.value})
+    values = sorted(identifiers | {identity.value}, key=len, reverse=True)
+    search = TextSearch(rough_pattern(values), identifier_pattern(values))
+    exact = set(catalog.columns_holding(IDENTIFYING))
     found = []
-    for (store, table), column in catalog.columns_holding(IDENTIFYING):
-        email = catalog.meanings[(store, table)][column].entity == "EMAIL_ADDRESS"
-        wanted = [v.lower() for v in values] if email else values
-        rows = stores[store].find(table, column, wanted, columns=[column], casefold=email).num_rows
-        if rows:
-            found.append(Residue(store, table, column, rows, _why(estate, store, table)))
-    rough, exact = rough_pattern(values), identifier_pattern(values)
-    for (store, table), column in catalog.free_text_columns():
-        rows = sum(_mentions(batch.column(0), rough, exact) for batch in stores[store].scan(table, [column]))
-        if rows:
-            found.append(Residue(store, table, column, rows, _why(estate, store, table)))
+    for name, store in stores.items():
+        for info in store.tables():
+            if info.unreadable or f"{name}.{info.name}" in catalog.unreadable:
+                continue
+            flagged = [c for c in info.column_names if ((name, info.name), c) in exact]
+            counts = {c: _exact_rows(catalog, store, info, c, values) for c in flagged}
+            scanned = [c.name for c in info.columns if text_like(c.type) and c.name not in flagged]
+            scanned = [c for c in scanned if c not in info.partitioning]
+            if scanned:
+                counts.update(_scanned_rows(store, info, scanned, search))
+            why = _why(estate, name, info)
+            found += [Residue(name, info.name, c, n, why) for c, n in counts.items() if n]
     return found
 
 
-def _mentions(texts: pa.Array, rough: str, exact: re.Pattern[str]) -> int:
-    """Texts holding an identifier as a whole token (Arrow picks candidates, `re` decides)."""
-    text = pc.cast(texts, pa.string())
-    candidates = pc.filter(text, pc.fill_null(pc.match_substring_regex(text, rough, ignore_case=True), False))
-    return sum(1 for value in candidates.to_pylist() if exact.search(value))
+def _exact_rows(catalog: Catalog, store: Store, info: TableInfo, column: str, values: list[str]) -> int:
+    email = catalog.meanings[(store.name, info.name)][column].entity == "EMAIL_ADDRESS"
+    wanted = [v.lower() for v in values] if email else values
+    return int(store.find(info.name, column, wanted, columns=[column], casefold=email).num_rows)
 
 
-def _why(estate: Estate, store: str, table: str) -> str:
+def _scanned_rows(store: Store, info: TableInfo, columns: list[str], search: TextSearch) -> dict[str, int]:
+    counts = dict.fromkeys(columns, 0)
+    try:
+        for batch in store.scan(info.name, columns):
+            for column in columns:
+                rows = [
+                    pc.take(parents, search.rows(texts))
+                    for texts, parents in text_leaves(batch.column(column))
+                ]
+                counts[column] += len(pc.unique(pa.chunked_array(rows, pa.uint64()))) if rows else 0
+    except StoreError:
+        return {}  # unreadable now: the inventory's warning covers tables it could not read
+    return counts
+
+
+def _why(estate: Estate, store: str, info: TableInfo) -> str:
     rule = next(
-        (r for r in estate.stores[store].exemptions if r.table == table and r.action == "retain"), None
+        (r for r in estate.stores[store].exemptions if r.table == info.name and r.action == "retain"), None
     )
-    return f"retained under {rule.exemption}" if rule else NOT_DELETED
+    if rule:
+        return f"{RETAINED}{rule.exemption}"
+    if info.refresh:
+        return f"a materialized view: run {info.refresh}"
+    return IN_VIEW if info.kind == "view" else NOT_DELETED

@@ -83,7 +83,7 @@ def _answer(desk: Desk, case: Case, folder: Path) -> Answer:
         report = _existing(folder, "deletion-*.json")
         if report is None:
             deletion = answer_deletion(estate_file, identity, folder)
-            outcome = "complied" if deletion.verified else "complied_in_part"
+            outcome = "complied" if deletion.complied else "complied_in_part"
             return Answer(outcome, None, deletion.report, "Your personal information was deleted.")
         return Answer("complied", None, report, "Your personal information was deleted.")
     if case.type == "correct":
