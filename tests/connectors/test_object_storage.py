@@ -1,0 +1,227 @@
+"""A files store in an S3 bucket (moto's server on 127.0.0.1) behaves as the same files on disk:
+`ccpa stores`, `ccpa scan` (and `--full-values`), `ccpa access` and `ccpa delete` through the CLI.
+
+The demo estate's device logs are written as Parquet (hive-partitioned folders), CSV (a file) and
+JSON lines (a partitioned folder), then uploaded; the local twin of the estate is the truth each answer is held to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pyarrow.csv as pa_csv
+import pyarrow.fs as pa_fs
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from pipelines.cli import main
+from pipelines.demo_estate import build_demo_estate
+from tests.connectors.conftest import SECRET, S3Server
+from tests.rights.deletion_runs import email_of
+
+BUCKET = "ccpa-estates"
+CUSTOMER = 7
+SAMPLE = 100  # rows per table: the demo's small tables are read whole anyway
+
+
+def _as_csv(folder: Path) -> None:
+    for path in folder.glob("*.parquet"):
+        pa_csv.write_csv(pq.read_table(path), path.with_suffix(".csv"))
+        path.unlink()
+
+
+def _as_jsonl(folder: Path) -> None:
+    for path in folder.rglob("*.parquet"):
+        rows = pq.read_table(path).to_pylist()
+        lines = "".join(json.dumps(row, default=str) + "\n" for row in rows)
+        path.with_suffix(".jsonl").write_text(lines, encoding="utf-8")
+        path.unlink()
+
+
+def _estate_file(root: Path, device_logs: dict[str, str] | None = None) -> Path:
+    """The demo estate's file without the CRM (to keep the scans short), its device logs read by
+    extension; on S3 when `device_logs` says so."""
+    document = yaml.safe_load((root / "estate.yaml").read_text(encoding="utf-8"))
+    del document["stores"]["crm"]
+    document["links"] = [link for link in document["links"] if "crm." not in link]
+    store = document["stores"]["device_logs"]
+    store.pop("format")
+    store.update(device_logs or {})
+    (root / "estate.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return root / "estate.yaml"
+
+
+def _upload(server: S3Server, folder: Path, prefix: str) -> str:
+    s3 = server.filesystem()
+    s3.create_dir(BUCKET)
+    pa_fs.copy_files(str(folder), f"{BUCKET}/{prefix}", pa_fs.LocalFileSystem(), s3)
+    return f"s3://{BUCKET}/{prefix}"
+
+
+def _twins(server: S3Server, pristine: Path, folder: Path, prefix: str) -> tuple[Path, Path]:
+    """A copy of the estate on disk and one whose device logs are in the bucket under `prefix`."""
+    local = folder / "local"
+    shutil.copytree(pristine, local)
+    remote = folder / "remote"
+    shutil.copytree(pristine, remote, ignore=shutil.ignore_patterns("device_logs"))
+    url = _upload(server, pristine / "device_logs", prefix)
+    return _estate_file(local), _estate_file(remote, server.store_keys(url))
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("s3") / "estate"
+    build_demo_estate(root, consumers=40, days=2, seed=21, as_of=dt.date(2026, 11, 1))
+    _as_csv(root / "device_logs")  # cell_towers.csv: a table file
+    _as_jsonl(root / "device_logs" / "sms")  # a partitioned folder of JSON lines
+    return root
+
+
+@pytest.fixture(scope="module")
+def twins(s3_server: S3Server, pristine: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return _twins(s3_server, pristine, tmp_path_factory.mktemp("twins"), "read/device_logs")
+
+
+@pytest.fixture(scope="module")
+def scanned(twins: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Both twins scanned with --full-values in this process: their inventory folders."""
+    outs = []
+    for estate in twins:
+        out = tmp_path_factory.mktemp("inventory")
+        assert (
+            main(["scan", "--estate", str(estate), "--out", str(out), "--full-values", "--cluster", "none"])
+            == 0
+        )
+        outs.append(out)
+    return outs[0], outs[1]
+
+
+def _columns(out: Path) -> list[dict[str, Any]]:
+    return list(json.loads((out / "inventory.json").read_text(encoding="utf-8"))["columns"])
+
+
+def test_the_bucket_is_listed_as_the_folder(
+    twins: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    listings = []
+    for estate in twins:
+        assert main(["stores", "--estate", str(estate)]) == 0
+        printed = capsys.readouterr().out.replace(str(estate), "E")
+        listings.append([" ".join(line.split()) for line in printed.splitlines()])
+    local, remote = listings
+    assert remote == local
+    assert any("api_events" in line for line in remote) and any("sms" in line for line in remote)
+
+
+def test_a_scan_of_the_bucket_equals_one_of_the_folder(scanned: tuple[Path, Path], pristine: Path) -> None:
+    local, remote = (_columns(out) for out in scanned)
+    logs = [c for c in remote if c["store"] == "device_logs"]
+    assert {c["table"] for c in logs} == {"cell_towers", "sessions", "sms", "api_events"}
+    sessions = pq.read_table(pristine / "device_logs" / "sessions").num_rows
+    imsi = next(c for c in logs if (c["table"], c["column"]) == ("sessions", "imsi"))
+    assert imsi["rows_scanned"] == sessions  # every value was read from the bucket
+    assert remote == local
+
+
+def _package(out: Path) -> dict[str, bytes]:
+    (package,) = out.glob("access-*.zip")
+    with zipfile.ZipFile(package) as archive:
+        members = {name: archive.read(name) for name in archive.namelist() if name.startswith("data/")}
+        manifest = json.loads(archive.read("manifest.json"))
+    members["counts"] = json.dumps(manifest["counts"], sort_keys=True).encode()
+    return members
+
+
+def test_an_access_package_from_the_bucket_equals_the_folders(
+    twins: tuple[Path, Path], scanned: tuple[Path, Path], pristine: Path, tmp_path: Path
+) -> None:
+    email = email_of(pristine, CUSTOMER)
+    packages = []
+    for estate, inventory, name in zip(twins, scanned, ("local", "remote"), strict=True):
+        out = tmp_path / name
+        options = ["--email", email, "--all-time", "--inventory", str(inventory)]
+        assert main(["access", "--estate", str(estate), *options, "--out", str(out)]) == 0
+        packages.append(_package(out))
+    local, remote = packages
+    assert any(name.startswith("data/device_logs/") for name in remote)
+    assert remote == local
+
+
+def _objects(s3: pa_fs.S3FileSystem, prefix: str) -> dict[str, str]:
+    """relative key -> ETag of every object under the prefix."""
+    infos = s3.get_file_info(pa_fs.FileSelector(f"{BUCKET}/{prefix}", recursive=True))
+    files = [i.path for i in infos if i.type == pa_fs.FileType.File]
+    tags = {}
+    for path in files:
+        with s3.open_input_file(path) as stream:
+            tags[path.removeprefix(f"{BUCKET}/{prefix}/")] = bytes(stream.metadata()["ETag"]).decode()
+    return tags
+
+
+def test_a_deletion_in_the_bucket_rewrites_only_the_consumers_objects(
+    s3_server: S3Server, pristine: Path, tmp_path: Path
+) -> None:
+    local, remote = _twins(s3_server, pristine, tmp_path, "delete/device_logs")
+    s3 = s3_server.filesystem()
+    before = _objects(s3, "delete/device_logs")
+    email = email_of(pristine, CUSTOMER)
+    reports = []
+    for estate, name in ((local, "local"), (remote, "remote")):
+        assert main(["delete", "--estate", str(estate), "--email", email, "--out", str(tmp_path / name)]) == 0
+        (report,) = (tmp_path / name).glob("deletion-*.json")
+        document = json.loads(report.read_text(encoding="utf-8"))
+        assert document["verification"]["zero_residue"], name
+        reports.append(document["tables"])
+    assert reports[1] == reports[0]
+    after = _objects(s3, "delete/device_logs")
+    changed = {key for key in before if after.get(key) != before[key]}
+    logs = [t for t in reports[1] if t["store"] == "device_logs" and t.get("rows")]
+    assert logs and changed  # the consumer had device-log rows, and only their objects changed
+    assert set(after) == set(before)  # no temp object left, none lost
+    for key in before:  # every object equals the file the same deletion left on disk
+        on_disk = pq.read_table(local.parent / "device_logs" / key) if key.endswith(".parquet") else None
+        if on_disk is not None:
+            with s3.open_input_file(f"{BUCKET}/delete/device_logs/{key}") as stream:
+                assert pq.read_table(stream).equals(on_disk), key
+        else:
+            with s3.open_input_stream(f"{BUCKET}/delete/device_logs/{key}") as stream:
+                assert stream.read() == (local.parent / "device_logs" / key).read_bytes(), key
+    unchanged = {
+        key
+        for key in before
+        if (local.parent / "device_logs" / key).read_bytes() == (pristine / "device_logs" / key).read_bytes()
+    }
+    assert changed == set(before) - unchanged
+    # run again: nothing left to delete, no object rewritten
+    assert main(["delete", "--estate", str(remote), "--email", email, "--out", str(tmp_path / "again")]) == 0
+    assert _objects(s3, "delete/device_logs") == after
+
+
+def test_an_unreachable_bucket_is_one_unreadable_line_and_the_other_stores_go_on(
+    s3_server: S3Server, pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = {
+        "no-bucket": s3_server.store_keys("s3://no-such-bucket/logs"),
+        "no-prefix": s3_server.store_keys(f"s3://{BUCKET}/nothing-here"),
+        "no-server": {
+            **s3_server.store_keys(f"s3://{BUCKET}/read/device_logs"),
+            "endpoint": "http://127.0.0.1:9",
+        },
+    }
+    for case, keys in cases.items():
+        root = tmp_path / case
+        shutil.copytree(pristine, root, ignore=shutil.ignore_patterns("device_logs"))
+        estate = _estate_file(root, keys)
+        out = tmp_path / f"{case}-out"
+        assert main(["scan", "--estate", str(estate), "--out", str(out), "--sample", str(SAMPLE)]) == 1, case
+        printed = capsys.readouterr()
+        text = printed.out + printed.err
+        (_,) = [line for line in text.splitlines() if "unreadable" in line and "device_logs.*" in line]
+        assert "Traceback" not in text and SECRET not in text, case
+        assert {c["store"] for c in _columns(out)} == {"billing", "device_logs"}, case
