@@ -25,7 +25,9 @@ from connectors.estate import FilesStoreConfig
 CONNECT_SECONDS = 5.0
 HEADS_AT_ONCE = 16
 ATTEMPTS = 2  # a refused connection or a timeout is tried again once, not the SDK's default three times
-_AWS_ERROR = re.compile(r"AWS Error (\S+) during (\S+) operation: ?(.*)", re.S)
+_AWS_ERROR = re.compile(
+    r"AWS Error (\S+) during (\S+) operation: ?(.*?)\s*(?:\(Request ID: [^)]*\))?\s*$", re.S
+)
 _REASONS = {
     "NETWORK_CONNECTION": "cannot reach the server",
     "ACCESS_DENIED": "access denied (check the credentials and the bucket's policy)",

@@ -165,15 +165,16 @@ def _objects(s3: pa_fs.S3FileSystem, prefix: str) -> dict[str, str]:
 
 
 def test_a_deletion_in_the_bucket_rewrites_only_the_consumers_objects(
-    s3_server: S3Server, pristine: Path, tmp_path: Path
+    s3_server: S3Server, pristine: Path, scanned: tuple[Path, Path], tmp_path: Path
 ) -> None:
     local, remote = _twins(s3_server, pristine, tmp_path, "delete/device_logs")
     s3 = s3_server.filesystem()
     before = _objects(s3, "delete/device_logs")
     email = email_of(pristine, CUSTOMER)
     reports = []
-    for estate, name in ((local, "local"), (remote, "remote")):
-        assert main(["delete", "--estate", str(estate), "--email", email, "--out", str(tmp_path / name)]) == 0
+    for estate, inventory, name in ((local, scanned[0], "local"), (remote, scanned[1], "remote")):
+        options = ["--email", email, "--inventory", str(inventory), "--out", str(tmp_path / name)]
+        assert main(["delete", "--estate", str(estate), *options]) == 0
         (report,) = (tmp_path / name).glob("deletion-*.json")
         document = json.loads(report.read_text(encoding="utf-8"))
         assert document["verification"]["zero_residue"], name
@@ -199,29 +200,35 @@ def test_a_deletion_in_the_bucket_rewrites_only_the_consumers_objects(
     }
     assert changed == set(before) - unchanged
     # run again: nothing left to delete, no object rewritten
-    assert main(["delete", "--estate", str(remote), "--email", email, "--out", str(tmp_path / "again")]) == 0
+    options = ["--email", email, "--inventory", str(scanned[1]), "--out", str(tmp_path / "again")]
+    assert main(["delete", "--estate", str(remote), *options]) == 0
     assert _objects(s3, "delete/device_logs") == after
 
 
+UNREACHABLE = {  # case -> (what changes in the store's keys, what the line says)
+    "no-bucket": ({"path": "s3://no-such-bucket/logs"}, "no such bucket"),
+    "no-prefix": ({"path": f"s3://{BUCKET}/nothing-here"}, "no such prefix in the bucket"),
+    "no-server": ({"endpoint": "http://127.0.0.1:9"}, "cannot reach the server at http://127.0.0.1:9"),
+}
+
+
+@pytest.mark.parametrize("case", UNREACHABLE)
 def test_an_unreachable_bucket_is_one_unreadable_line_and_the_other_stores_go_on(
-    s3_server: S3Server, pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    case: str, s3_server: S3Server, pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    cases = {
-        "no-bucket": s3_server.store_keys("s3://no-such-bucket/logs"),
-        "no-prefix": s3_server.store_keys(f"s3://{BUCKET}/nothing-here"),
-        "no-server": {
-            **s3_server.store_keys(f"s3://{BUCKET}/read/device_logs"),
-            "endpoint": "http://127.0.0.1:9",
-        },
-    }
-    for case, keys in cases.items():
-        root = tmp_path / case
-        shutil.copytree(pristine, root, ignore=shutil.ignore_patterns("device_logs"))
-        estate = _estate_file(root, keys)
-        out = tmp_path / f"{case}-out"
-        assert main(["scan", "--estate", str(estate), "--out", str(out), "--sample", str(SAMPLE)]) == 1, case
-        printed = capsys.readouterr()
-        text = printed.out + printed.err
-        (_,) = [line for line in text.splitlines() if "unreadable" in line and "device_logs.*" in line]
-        assert "Traceback" not in text and SECRET not in text, case
-        assert {c["store"] for c in _columns(out)} == {"billing", "device_logs"}, case
+    changed, reason = UNREACHABLE[case]
+    s3_server.filesystem().create_dir(BUCKET)  # the bucket exists, empty unless other tests filled it
+    keys = {**s3_server.store_keys(f"s3://{BUCKET}/read/device_logs"), **changed}
+    billing = {"kind": "sql", "url": f"sqlite:///{pristine / 'billing.db'}", "include": ["customers"]}
+    estate = tmp_path / "estate.yaml"
+    estate.write_text(
+        yaml.safe_dump({"stores": {"billing": billing, "device_logs": {"kind": "files", **keys}}})
+    )
+    out = tmp_path / "out"
+    assert main(["scan", "--estate", str(estate), "--out", str(out), "--sample", str(SAMPLE)]) == 1
+    printed = capsys.readouterr()
+    text = " ".join((printed.out + printed.err).split())  # as one line: the console wraps long ones
+    assert f"unreadable device_logs.*: cannot list {keys['path']}: {reason}" in text
+    assert "Traceback" not in text and SECRET not in text and "Request ID" not in text
+    assert "inventory incomplete: 1 table unreadable: device_logs.*" in text
+    assert {c["table"] for c in _columns(out) if c["store"] == "billing"} == {"customers"}  # it went on
