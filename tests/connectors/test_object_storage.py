@@ -7,10 +7,16 @@ JSON lines (a partitioned folder), then uploaded; the local twin of the estate i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +26,11 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
+from connectors._faults import FAULT_ENV
+from connectors._file_rewrite import TEMP_MARK
 from pipelines.cli import main
 from pipelines.demo_estate import build_demo_estate
-from tests.connectors.conftest import SECRET, S3Server
+from tests.connectors.conftest import ACCESS_KEY, SECRET, S3Server
 from tests.rights.deletion_runs import email_of
 
 BUCKET = "ccpa-estates"
@@ -164,51 +172,106 @@ def _objects(s3: pa_fs.S3FileSystem, prefix: str) -> dict[str, str]:
     return tags
 
 
+@dataclass(frozen=True)
+class DeletedOnDisk:
+    """The consumer deleted from the estate on disk: the truth a deletion in the bucket must equal."""
+
+    folder: Path  # the device logs after the deletion
+    tables: list[dict[str, Any]]  # the deletion report's tables
+
+
+def _delete(estate: Path, email: str, inventory: Path, out: Path) -> list[dict[str, Any]]:
+    options = ["--email", email, "--inventory", str(inventory), "--out", str(out)]
+    assert main(["delete", "--estate", str(estate), *options]) == 0
+    (report,) = out.glob("deletion-*.json")
+    document = json.loads(report.read_text(encoding="utf-8"))
+    assert document["verification"]["zero_residue"]
+    return list(document["tables"])
+
+
+@pytest.fixture(scope="module")
+def deleted_on_disk(
+    s3_server: S3Server, pristine: Path, scanned: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory
+) -> DeletedOnDisk:
+    folder = tmp_path_factory.mktemp("on-disk") / "local"
+    shutil.copytree(pristine, folder)
+    tables = _delete(_estate_file(folder), email_of(pristine, CUSTOMER), scanned[0], folder.parent / "out")
+    return DeletedOnDisk(folder / "device_logs", tables)
+
+
+def _remote_twin(server: S3Server, pristine: Path, folder: Path, prefix: str) -> Path:
+    shutil.copytree(pristine, folder, ignore=shutil.ignore_patterns("device_logs"))
+    return _estate_file(folder, server.store_keys(_upload(server, pristine / "device_logs", prefix)))
+
+
+def _assert_bucket_holds(s3: pa_fs.S3FileSystem, prefix: str, folder: Path) -> None:
+    """Every object under the prefix equals the file of the folder (Parquet: the same table)."""
+    objects = _objects(s3, prefix)
+    assert set(objects) == {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    for key in objects:
+        path = f"{BUCKET}/{prefix}/{key}"
+        if key.endswith(".parquet"):
+            with s3.open_input_file(path) as stream:
+                assert pq.read_table(stream).equals(pq.read_table(folder / key)), key
+        else:
+            with s3.open_input_stream(path) as stream:
+                assert stream.read() == (folder / key).read_bytes(), key
+
+
 def test_a_deletion_in_the_bucket_rewrites_only_the_consumers_objects(
-    s3_server: S3Server, pristine: Path, scanned: tuple[Path, Path], tmp_path: Path
+    s3_server: S3Server,
+    pristine: Path,
+    scanned: tuple[Path, Path],
+    deleted_on_disk: DeletedOnDisk,
+    tmp_path: Path,
 ) -> None:
-    local, remote = _twins(s3_server, pristine, tmp_path, "delete/device_logs")
+    remote = _remote_twin(s3_server, pristine, tmp_path / "remote", "delete/device_logs")
     s3 = s3_server.filesystem()
     before = _objects(s3, "delete/device_logs")
     email = email_of(pristine, CUSTOMER)
-    reports = []
-    for estate, inventory, name in ((local, scanned[0], "local"), (remote, scanned[1], "remote")):
-        options = ["--email", email, "--inventory", str(inventory), "--out", str(tmp_path / name)]
-        assert main(["delete", "--estate", str(estate), *options]) == 0
-        (report,) = (tmp_path / name).glob("deletion-*.json")
-        document = json.loads(report.read_text(encoding="utf-8"))
-        assert document["verification"]["zero_residue"], name
-        reports.append(document["tables"])
-    assert reports[1] == reports[0]
+    assert _delete(remote, email, scanned[1], tmp_path / "out") == deleted_on_disk.tables
+    _assert_bucket_holds(s3, "delete/device_logs", deleted_on_disk.folder)
     after = _objects(s3, "delete/device_logs")
-    changed = {key for key in before if after.get(key) != before[key]}
-    logs = [t for t in reports[1] if t["store"] == "device_logs" and t.get("rows")]
-    assert logs and changed  # the consumer had device-log rows, and only their objects changed
-    assert set(after) == set(before)  # no temp object left, none lost
-    for key in before:  # every object equals the file the same deletion left on disk
-        on_disk = pq.read_table(local.parent / "device_logs" / key) if key.endswith(".parquet") else None
-        if on_disk is not None:
-            with s3.open_input_file(f"{BUCKET}/delete/device_logs/{key}") as stream:
-                assert pq.read_table(stream).equals(on_disk), key
-        else:
-            with s3.open_input_stream(f"{BUCKET}/delete/device_logs/{key}") as stream:
-                assert stream.read() == (local.parent / "device_logs" / key).read_bytes(), key
-    unchanged = {
+    changed = {key for key in before if after[key] != before[key]}
+    holding = {
         key
         for key in before
-        if (local.parent / "device_logs" / key).read_bytes() == (pristine / "device_logs" / key).read_bytes()
+        if (deleted_on_disk.folder / key).read_bytes() != (pristine / "device_logs" / key).read_bytes()
     }
-    assert changed == set(before) - unchanged
+    assert holding and changed == holding  # only the objects that held the consumer were rewritten
     # run again: nothing left to delete, no object rewritten
-    options = ["--email", email, "--inventory", str(scanned[1]), "--out", str(tmp_path / "again")]
-    assert main(["delete", "--estate", str(remote), *options]) == 0
+    _delete(remote, email, scanned[1], tmp_path / "again")
     assert _objects(s3, "delete/device_logs") == after
+
+
+@pytest.mark.parametrize("point", ["file-staged", "file-rewrite"])
+def test_a_deletion_killed_in_the_bucket_ends_right_when_run_again(
+    point: str,
+    s3_server: S3Server,
+    pristine: Path,
+    scanned: tuple[Path, Path],
+    deleted_on_disk: DeletedOnDisk,
+    tmp_path: Path,
+) -> None:
+    prefix = f"killed-{point}/device_logs"
+    remote = _remote_twin(s3_server, pristine, tmp_path / "remote", prefix)
+    email, out = email_of(pristine, CUSTOMER), tmp_path / "out"
+    command = [sys.executable, "-m", "pipelines.cli", "delete", "--estate", str(remote), "--email", email]
+    command += ["--out", str(out), "--inventory", str(scanned[1])]
+    killed = subprocess.run(command, env={**os.environ, FAULT_ENV: point}, capture_output=True, check=False)
+    assert killed.returncode == -signal.SIGKILL
+    s3 = s3_server.filesystem()
+    assert any(TEMP_MARK in key for key in _objects(s3, prefix))  # staged objects left by the kill
+    assert _delete(remote, email, scanned[1], out) == deleted_on_disk.tables
+    _assert_bucket_holds(s3, prefix, deleted_on_disk.folder)  # and no temp object left
 
 
 UNREACHABLE = {  # case -> (what changes in the store's keys, what the line says)
     "no-bucket": ({"path": "s3://no-such-bucket/logs"}, "no such bucket"),
     "no-prefix": ({"path": f"s3://{BUCKET}/nothing-here"}, "no such prefix in the bucket"),
     "no-server": ({"endpoint": "http://127.0.0.1:9"}, "cannot reach the server at http://127.0.0.1:9"),
+    # the server checks keys against its IAM users (none): ours is unknown to it
+    "bad-credentials": ({}, "the access key id is not known to the server"),
 }
 
 
@@ -225,10 +288,14 @@ def test_an_unreachable_bucket_is_one_unreadable_line_and_the_other_stores_go_on
         yaml.safe_dump({"stores": {"billing": billing, "device_logs": {"kind": "files", **keys}}})
     )
     out = tmp_path / "out"
-    assert main(["scan", "--estate", str(estate), "--out", str(out), "--sample", str(SAMPLE)]) == 1
+    from moto.core.authorization import enable_iam_authentication  # moto is there: s3_server started
+
+    with enable_iam_authentication() if case == "bad-credentials" else contextlib.nullcontext():
+        assert main(["scan", "--estate", str(estate), "--out", str(out), "--sample", str(SAMPLE)]) == 1
     printed = capsys.readouterr()
     text = " ".join((printed.out + printed.err).split())  # as one line: the console wraps long ones
     assert f"unreadable device_logs.*: cannot list {keys['path']}: {reason}" in text
     assert "Traceback" not in text and SECRET not in text and "Request ID" not in text
+    assert ACCESS_KEY not in text  # no more of the key id than its first characters
     assert "inventory incomplete: 1 table unreadable: device_logs.*" in text
     assert {c["table"] for c in _columns(out) if c["store"] == "billing"} == {"customers"}  # it went on
