@@ -7,17 +7,20 @@ of every file. The index answers it from one small sorted file instead: value ->
 It is built on first use, from the column alone, and kept in a hidden folder of the store
 (`.ccpa-index/`, which table discovery ignores), stamped with the fingerprint of the table's files:
 any rewrite or new file makes it stale and it is rebuilt. Where the folder cannot be written, the
-index lives in memory for the store's lifetime.
+index lives in memory for the store's lifetime. In a bucket the index is an object beside the
+tables, and the fingerprint stamps each object by its size, its ETag and its modification time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import defaultdict
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import PurePath
 
 import pyarrow as pa
+import pyarrow.fs as pa_fs
 import pyarrow.parquet as pq
 
 from connectors._lazy import ds, pc
@@ -29,8 +32,9 @@ STAMP = b"ccpa.fingerprint"
 
 
 class ValueIndex:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: PurePath, filesystem: pa_fs.FileSystem) -> None:
         self.root = root
+        self.filesystem = filesystem
         self._memory: dict[tuple[str, str], tuple[str, pa.Table]] = {}
 
     def candidates(
@@ -58,11 +62,11 @@ class ValueIndex:
         held = self._memory.get((table, name))
         if held and held[0] == fingerprint:
             return held[1]
-        path = self.root / INDEX_DIR / table / f"{name}.parquet"
-        index = _read(path, fingerprint)
+        path = str(self.root / INDEX_DIR / table / f"{name}.parquet")
+        index = _read(self.filesystem, path, fingerprint)
         if index is None:
             index = _build(dataset, column, casefold)
-            _write(path, index, fingerprint)
+            _write(self.filesystem, path, index, fingerprint)
         self._memory[(table, name)] = (fingerprint, index)
         return index
 
@@ -91,21 +95,25 @@ def _build(dataset: ds.FileSystemDataset, column: str, casefold: bool) -> pa.Tab
     return table.sort_by(VALUE)
 
 
-def _read(path: Path, fingerprint: str) -> pa.Table | None:
+def _read(filesystem: pa_fs.FileSystem, path: str, fingerprint: str) -> pa.Table | None:
     try:
-        stamp = (pq.read_schema(path).metadata or {}).get(STAMP, b"").decode()
-        return pq.read_table(path) if stamp == fingerprint else None
+        stamp = (pq.read_schema(path, filesystem=filesystem).metadata or {}).get(STAMP, b"").decode()
+        return pq.read_table(path, filesystem=filesystem) if stamp == fingerprint else None
     except (OSError, pa.ArrowException):
         return None
 
 
-def _write(path: Path, index: pa.Table, fingerprint: str) -> None:
-    """Best effort: a read-only store keeps its index in memory only."""
+def _write(filesystem: pa_fs.FileSystem, path: str, index: pa.Table, fingerprint: str) -> None:
+    """Best effort: a read-only store keeps its index in memory only. Written under a temp name and
+    moved over the old index (a rename on disk, an atomic replace in a bucket)."""
     stamped = index.replace_schema_metadata({STAMP: fingerprint.encode()})
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    folder, _, name = path.rpartition("/")
+    tmp = f"{folder}/.{name}.tmp-{os.getpid()}"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(stamped, tmp, row_group_size=65_536)
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
+        filesystem.create_dir(folder, recursive=True)
+        with filesystem.open_output_stream(tmp) as out:
+            pq.write_table(stamped, out, row_group_size=65_536)
+        filesystem.move(tmp, path)
+    except (OSError, pa.ArrowException):
+        with contextlib.suppress(OSError, pa.ArrowException):
+            filesystem.delete_file(tmp)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
-from pathlib import Path, PurePosixPath
+from pathlib import PurePath, PurePosixPath
 from typing import Literal
 
 import pyarrow as pa
@@ -165,17 +165,25 @@ class Listing:
 Entry = tuple[PurePosixPath, pa_fs.FileInfo]
 
 
-def discover(root: Path, configured: FileFormat | None, filesystem: pa_fs.FileSystem) -> Listing:
+class ListingError(StoreError):
+    """The store's folder (or bucket prefix) cannot be listed; `cause` is the filesystem's error."""
+
+    def __init__(self, root: PurePath, cause: BaseException) -> None:
+        super().__init__(f"cannot list directory {root}: {cause}")
+        self.cause = cause
+
+
+def discover(root: PurePath, configured: FileFormat | None, filesystem: pa_fs.FileSystem) -> Listing:
     """Every table under `root`, sorted by name; every other visible file is listed as skipped."""
     try:
         infos = filesystem.get_file_info(pa_fs.FileSelector(str(root), recursive=True))
     except (OSError, pa.ArrowException) as err:
-        raise StoreError(f"cannot list directory {root}: {err}") from None
+        raise ListingError(root, err) from None
     skipped: list[SkippedFile] = []
     top_files: list[tuple[PurePosixPath, pa_fs.FileInfo, FileFormat]] = []
     folders: dict[str, list[tuple[PurePosixPath, pa_fs.FileInfo, FileFormat]]] = defaultdict(list)
     for info in infos:
-        relative = PurePosixPath(Path(info.path).relative_to(root).as_posix())
+        relative = PurePosixPath(info.path).relative_to(root)
         if info.type != pa_fs.FileType.File or any(p[0] in "._" for p in relative.parts):
             continue
         fmt, reason = _readable(relative, info, configured)
@@ -218,7 +226,7 @@ def _data_file(relative: PurePosixPath, info: pa_fs.FileInfo) -> DataFile:
 
 
 def _folder_table(
-    root: Path,
+    root: PurePath,
     name: str,
     entries: list[tuple[PurePosixPath, pa_fs.FileInfo, FileFormat]],
     skipped: list[SkippedFile],

@@ -2,7 +2,8 @@
 
 Each new file is written beside its original under a hidden temp name, flushed and fsynced; only
 when every file of the change is staged are they moved over their originals (os.replace) and their
-folders fsynced. A failure before that leaves every original untouched and removes the temp files.
+folders fsynced. In a bucket (`ObjectFiles`) each new object is uploaded whole under the temp name,
+then copied over its original, which S3 replaces atomically. A failure before that leaves every original untouched and removes the temp files.
 Every row that does not change stays as it was, byte for byte: a CSV file is rewritten record by
 record from its own text in its own dialect (`_csv_dialect`: encoding and BOM, delimiter, quoting,
 line endings, header), and only the fields that change are written anew; JSON lines line by line;
@@ -39,35 +40,62 @@ TEMP_MARK = ".ccpa-tmp-"
 _CODECS = {"UNCOMPRESSED": "none", "LZ4_RAW": "lz4"}
 
 
-class StagedFiles:
-    """New versions of files, written beside them, that `commit` moves over the originals."""
+class Files:
+    """Where a store's files are written: this machine's disk (fsynced renames, kept permissions)."""
 
-    def __init__(self) -> None:
-        self._staged: list[tuple[Path, Path]] = []
+    def __init__(self, filesystem: pa_fs.FileSystem) -> None:
+        self.filesystem = filesystem
 
-    def __enter__(self) -> StagedFiles:
-        return self
+    def read_bytes(self, path: str) -> bytes:
+        with self.filesystem.open_input_stream(path) as stream:
+            return bytes(stream.read())
 
-    def __exit__(self, *exc: object) -> None:
-        for temp, _ in self._staged:
-            with contextlib.suppress(OSError):
-                temp.unlink(missing_ok=True)
+    def open(self, path: str) -> pa.NativeFile:
+        return self.filesystem.open_input_file(path)
 
-    def write(self, target: Path, write: Callable[[BinaryIO], None]) -> None:
-        temp = target.with_name(f".{target.name}{TEMP_MARK}{uuid.uuid4().hex[:12]}")
-        self._staged.append((temp, target))
+    def stamp(self, path: str) -> tuple[int, int]:
+        """(size, mtime_ns), as the listing stamps a file."""
+        info = self.filesystem.get_file_info(path)
+        return int(info.size or 0), int(info.mtime_ns or 0)
+
+    def write(self, temp: str, target: str, write: Callable[[BinaryIO], None]) -> None:
+        raise NotImplementedError
+
+    def replace(self, temp: str, target: str) -> None:
+        raise NotImplementedError
+
+    def settle(self, targets: list[str]) -> None:
+        """Make the replacements durable."""
+
+    def remove(self, path: str) -> None:
+        with contextlib.suppress(OSError, FileNotFoundError):
+            self.filesystem.delete_file(path)
+
+    def sweep(self, folders: set[str]) -> None:
+        """Remove temp files a killed rewrite left behind (the originals they were to replace are intact)."""
+        for folder in folders:
+            try:
+                infos = self.filesystem.get_file_info(pa_fs.FileSelector(folder, allow_not_found=True))
+            except OSError:
+                continue
+            for info in infos:
+                if info.base_name.startswith(".") and TEMP_MARK in info.base_name:
+                    self.remove(info.path)
+
+
+class LocalFiles(Files):
+    def write(self, temp: str, target: str, write: Callable[[BinaryIO], None]) -> None:
         with open(temp, "xb") as out:
             write(out)
             out.flush()
             os.fsync(out.fileno())
         shutil.copymode(target, temp)
 
-    def commit(self) -> None:
-        checkpoint("file-staged")  # every new file written, none renamed
-        for temp, target in self._staged:
-            os.replace(temp, target)
-            checkpoint("file-rewrite")  # killed after the first rename: some files new, some old
-        for folder in sorted({target.parent for _, target in self._staged}):
+    def replace(self, temp: str, target: str) -> None:
+        os.replace(temp, target)
+
+    def settle(self, targets: list[str]) -> None:
+        for folder in sorted({str(Path(target).parent) for target in targets}):
             descriptor = os.open(folder, os.O_RDONLY)
             try:
                 os.fsync(descriptor)
@@ -75,22 +103,53 @@ class StagedFiles:
                 os.close(descriptor)
 
 
-def sweep(folders: set[Path]) -> None:
-    """Remove temp files a killed rewrite left behind (the originals they were to replace are intact)."""
-    for folder in folders:
-        for debris in folder.glob(f".*{TEMP_MARK}*"):
-            with contextlib.suppress(OSError):
-                debris.unlink()
+class ObjectFiles(Files):
+    """A bucket: a new object is uploaded whole under the temp name, then copied over the original
+    (S3 replaces an object atomically: a reader sees the old one or the new one) and removed."""
+
+    def write(self, temp: str, target: str, write: Callable[[BinaryIO], None]) -> None:
+        with self.filesystem.open_output_stream(temp) as out:
+            write(out)
+
+    def replace(self, temp: str, target: str) -> None:
+        self.filesystem.move(temp, target)
 
 
-def rewrite(fmt: FileFormat, plan: ChangePlan) -> None:
+class StagedFiles:
+    """New versions of files, written beside them, that `commit` moves over the originals."""
+
+    def __init__(self, files: Files) -> None:
+        self.files = files
+        self._staged: list[tuple[str, str]] = []
+
+    def __enter__(self) -> StagedFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for temp, _ in self._staged:
+            self.files.remove(temp)
+
+    def write(self, target: str, write: Callable[[BinaryIO], None]) -> None:
+        folder, _, name = target.rpartition("/")
+        temp = f"{folder}/.{name}{TEMP_MARK}{uuid.uuid4().hex[:12]}"
+        self._staged.append((temp, target))
+        self.files.write(temp, target, write)
+
+    def commit(self) -> None:
+        checkpoint("file-staged")  # every new file written, none renamed
+        for temp, target in self._staged:
+            self.files.replace(temp, target)
+            checkpoint("file-rewrite")  # killed after the first rename: some files new, some old
+        self.files.settle([target for _, target in self._staged])
+
+
+def rewrite(fmt: FileFormat, plan: ChangePlan, files: Files) -> None:
     """Write every changed file of `plan` anew, all or (until the final renames) nothing."""
     writer = _WRITERS[fmt]
-    with StagedFiles() as staged:
+    with StagedFiles(files) as staged:
         for edit in plan.edits:
             if edit.changed:
-                path = Path(edit.path)
-                staged.write(path, partial(writer, path, edit, plan))
+                staged.write(edit.path, partial(writer, files, edit.path, edit, plan))
         staged.commit()
 
 
@@ -109,9 +168,9 @@ def _edited(table: pa.Table, edit: FileEdit, plan: ChangePlan) -> pa.Table:
     return table.filter(edit.keep)
 
 
-def _write_parquet(path: Path, edit: FileEdit, plan: ChangePlan, out: BinaryIO) -> None:
+def _write_parquet(files: Files, path: str, edit: FileEdit, plan: ChangePlan, out: BinaryIO) -> None:
     """Row group by row group: a group loses only its own deleted rows; schema and codecs are kept."""
-    with pq.ParquetFile(path) as source:
+    with pq.ParquetFile(files.open(path)) as source:
         meta = source.metadata
         if meta.num_rows != len(edit.keep):
             raise StoreError(f"{edit.relative} changed while it was being rewritten: run the change again")
@@ -146,11 +205,10 @@ def _writer_options(meta: pq.FileMetaData) -> dict[str, Any]:
     }
 
 
-def _write_csv(path: Path, edit: FileEdit, plan: ChangePlan, out: BinaryIO) -> None:
+def _write_csv(files: Files, path: str, edit: FileEdit, plan: ChangePlan, out: BinaryIO) -> None:
     """Record by record from the file's own text: only the records that change are touched."""
-    data = path.read_bytes()
-    stat = path.stat()
-    dialect = detect(pa_fs.LocalFileSystem(), str(path), stat.st_size, stat.st_mtime_ns)
+    data = files.read_bytes(path)
+    dialect = detect(files.filesystem, path, *files.stamp(path))
     try:
         text = dialect.decode(data)
     except UnicodeDecodeError:
@@ -190,8 +248,8 @@ def _position(names: list[str], column: str, edit: FileEdit) -> int:
     return names.index(column)
 
 
-def _write_jsonl(path: Path, edit: FileEdit, plan: ChangePlan, out: BinaryIO) -> None:
-    lines = path.read_bytes().splitlines(keepends=True)
+def _write_jsonl(files: Files, path: str, edit: FileEdit, plan: ChangePlan, out: BinaryIO) -> None:
+    lines = files.read_bytes(path).splitlines(keepends=True)
     row_lines = [i for i, line in enumerate(lines) if line.strip()]
     if len(row_lines) != len(edit.keep):
         raise StoreError(f"{edit.relative}: cannot tell its rows from its lines, so it was not rewritten")
@@ -212,7 +270,7 @@ def _with_values(line: bytes, source: int, plan: ChangePlan) -> bytes:
     return json.dumps(record, ensure_ascii=False, default=str).encode() + ending
 
 
-_WRITERS: dict[FileFormat, Callable[[Path, FileEdit, ChangePlan, BinaryIO], None]] = {
+_WRITERS: dict[FileFormat, Callable[[Files, str, FileEdit, ChangePlan, BinaryIO], None]] = {
     "parquet": _write_parquet,
     "csv": _write_csv,
     "jsonl": _write_jsonl,

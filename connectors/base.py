@@ -23,6 +23,8 @@ class StoreError(Exception):
 _QUOTED_VALUE = re.compile(r"""((?:entry|value:?|:)\s*)(['"])(?:(?!\2).)*\2""")
 _EMAIL = re.compile(r"[^\s'\"@]+@[^\s'\"@]+")
 MAX_REASON = 300
+# The one table a store that cannot be listed at all reports (unreadable, with the reason).
+WHOLE_STORE = "*"
 
 
 def one_line(message: str, fallback: str = "error") -> str:

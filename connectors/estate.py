@@ -11,7 +11,15 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -81,10 +89,63 @@ class SqlStoreConfig(StoreConfigBase):
         return value
 
 
+_OBJECT_URL = re.compile(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^\s]*)?$")
+
+
+def _object_url(value: object) -> str:
+    if not isinstance(value, str) or not value.startswith("s3://"):
+        raise ValueError("not an object storage URL")
+    if not _OBJECT_URL.match(value):
+        raise ValueError(f"{value!r}: expected s3://bucket/prefix (a bucket name of lower-case letters)")
+    return value.rstrip("/")
+
+
+ObjectUrl = Annotated[str, AfterValidator(_object_url)]
+
+
 class FilesStoreConfig(StoreConfigBase):
+    """A folder on this machine, or a prefix of an S3 bucket (`s3://bucket/prefix`).
+
+    On object storage, `endpoint` names an S3-compatible server (http://host:port), `region` the
+    bucket's; the key id is `access_key` and the secret is read from the environment variable
+    `secret_key_env` names (never from the file). Without them the standard AWS variables apply
+    (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION).
+    """
+
     kind: Literal["files"]
-    path: Path
+    path: Annotated[ObjectUrl | Path, Field(union_mode="left_to_right")]
     format: Literal["parquet", "csv", "jsonl"] | None = None
+    endpoint: str | None = None
+    region: str | None = None
+    access_key: str | None = None
+    secret_key_env: str | None = None
+
+    @field_validator("path", mode="before")
+    @classmethod
+    def _path(cls, value: object) -> object:
+        return _object_url(value) if isinstance(value, str) and value.startswith("s3://") else value
+
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://[^\s/:]+(:\d{1,5})?/?", value):
+            raise ValueError("expected http://HOST:PORT or https://HOST[:PORT] (an S3-compatible server)")
+        return value
+
+    @model_validator(mode="after")
+    def _object_keys(self) -> FilesStoreConfig:
+        if not self.remote:
+            for key in ("endpoint", "region", "access_key", "secret_key_env"):
+                if getattr(self, key) is not None:
+                    raise ValueError(f"{key}: only for a path on object storage (s3://bucket/prefix)")
+        if (self.access_key is None) != (self.secret_key_env is None):
+            raise ValueError("access_key and secret_key_env go together (or neither: the AWS variables)")
+        return self
+
+    @property
+    def remote(self) -> bool:
+        """On object storage rather than this machine's disk."""
+        return isinstance(self.path, str)
 
 
 StoreConfig = Annotated[SqlStoreConfig | FilesStoreConfig, Field(discriminator="kind")]
@@ -275,7 +336,8 @@ def _resolved(estate: Estate) -> Estate:
     base = estate.path.parent
     stores: dict[str, StoreConfig] = {}
     for name, store in estate.stores.items():
-        if isinstance(store, FilesStoreConfig):
+        if isinstance(store, FilesStoreConfig) and not store.remote:
+            assert isinstance(store.path, Path)
             folder = store.path if store.path.is_absolute() else (base / store.path)
             if not folder.is_dir():
                 raise EstateError(f"{estate.path}: stores.{name}.path: no such directory {folder}")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
 from typing import NoReturn
 
-from connectors.base import Store, TableInfo
+from connectors.base import WHOLE_STORE, Store, TableInfo
 from connectors.estate import ColumnRef, Estate, EstateError, StoreConfig
 
 
@@ -32,7 +32,14 @@ def check_names(estate: Estate, stores: Mapping[str, Store]) -> None:
             _check_ref(estate, f"identity.{kind}[{i}]", ColumnRef.parse(text), stores)
 
 
+def _unreachable(store: Store) -> bool:
+    """A store that cannot be listed now (a bucket): its names are checked when it can be."""
+    return any(info.name == WHOLE_STORE and info.unreadable for info in store.tables())
+
+
 def _check_store(estate: Estate, name: str, config: StoreConfig, store: Store) -> None:
+    if _unreachable(store):
+        return
     every = store.all_table_names()
     for option in ("include", "exclude"):
         for i, glob in enumerate(getattr(config, option)):
@@ -60,7 +67,7 @@ def _check_store(estate: Estate, name: str, config: StoreConfig, store: Store) -
 
 def _check_ref(estate: Estate, key: str, ref: ColumnRef, stores: Mapping[str, Store]) -> None:
     store = stores.get(ref.store)
-    if store is None:  # a store not opened here (the estate file checks that it exists)
+    if store is None or _unreachable(store):  # not opened here (the estate file checks it exists)
         return
     tables = {info.name: info for info in store.tables()}
     info = _table(estate, key, ref.store, ref.table, tables)

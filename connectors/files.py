@@ -13,19 +13,21 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from fnmatch import fnmatchcase
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath
 
 import pyarrow as pa
 import pyarrow.fs as pa_fs
 
 from connectors._file_changes import conformed, plan_change
 from connectors._file_index import MIN_ROWS, ValueIndex
-from connectors._file_layout import Listing, TableLayout, discover
-from connectors._file_rewrite import rewrite, sweep
+from connectors._file_layout import Listing, ListingError, TableLayout, discover
+from connectors._file_rewrite import Files, LocalFiles, ObjectFiles, rewrite
 from connectors._file_sample import sample_dataset
 from connectors._file_splits import file_splits, split_dataset
 from connectors._lazy import ds, pc
+from connectors._object_store import object_filesystem, object_reason, object_root, object_tags
 from connectors.base import (
+    WHOLE_STORE,
     ChangeResult,
     ColumnInfo,
     SkippedFile,
@@ -53,16 +55,25 @@ class FileStore(Store):
     ) -> None:
         super().__init__(name)
         self.config = config
-        self.root = Path(config.path)
-        self.filesystem = filesystem or pa_fs.LocalFileSystem()
-        self.index = ValueIndex(self.root)
+        if config.remote:
+            self.root: PurePath = object_root(config)
+            self.filesystem = filesystem or object_filesystem(config)
+        else:
+            self.root = Path(config.path)
+            self.filesystem = filesystem or pa_fs.LocalFileSystem()
+        self.index = ValueIndex(self.root, self.filesystem)
+        self._unreachable: str | None = None  # why the bucket cannot be listed (object storage)
         self._seen: dict[str, TableLayout] | None = None  # the folder as first listed; apply() re-lists
         self._infos: dict[str, TableInfo] = {}
         self._skipped: list[SkippedFile] = []
         self._rows: dict[str, int] = {}
+        self._fingerprints: dict[str, str] = {}
 
     def tables(self) -> list[TableInfo]:
-        return list(self._opened().values())
+        infos = list(self._opened().values())
+        if self._unreachable is not None:
+            return [TableInfo(WHOLE_STORE, (), unreadable=self._unreachable)]
+        return infos
 
     def skipped(self) -> list[SkippedFile]:
         self._opened()
@@ -139,11 +150,12 @@ class FileStore(Store):
         results = []
         for change in changes:
             layout = self._layout(change.table)
-            sweep({(self.root / file.relative).parent for file in layout.files})
+            files = self._files()
+            files.sweep({str(self.root / PurePosixPath(file.relative).parent) for file in layout.files})
             with self._reading(change.table):
                 plan = plan_change(layout, layout.dataset(self.filesystem), change)
                 try:
-                    rewrite(layout.format, plan)
+                    rewrite(layout.format, plan, files)
                 finally:
                     self._forget_listing()  # sizes and mtimes changed: fingerprints must see it
             results.append(
@@ -156,11 +168,23 @@ class FileStore(Store):
             )
         return results
 
+    def _files(self) -> Files:
+        return ObjectFiles(self.filesystem) if self.config.remote else LocalFiles(self.filesystem)
+
     def fingerprint(self, table: str) -> str:
+        """Each file's size and mtime; in a bucket its ETag too (asked once per listing)."""
+        held = self._fingerprints.get(table)
+        if held is not None:
+            return held
+        files = self._layout(table).files
+        with self._reading(table):
+            tags = object_tags(self.filesystem, [f.path for f in files]) if self.config.remote else {}
         digest = hashlib.sha256()
-        for file in self._layout(table).files:
-            digest.update(f"{file.relative}\0{file.size}\0{file.mtime_ns}\n".encode())
-        return digest.hexdigest()
+        for file in files:
+            tag = f"\0{tags[file.path]}" if tags else ""
+            digest.update(f"{file.relative}\0{file.size}\0{file.mtime_ns}{tag}\n".encode())
+        self._fingerprints[table] = digest.hexdigest()
+        return self._fingerprints[table]
 
     def _layouts(self) -> dict[str, TableLayout]:
         if self._seen is None:
@@ -168,7 +192,7 @@ class FileStore(Store):
         return self._seen
 
     def _forget_listing(self) -> None:
-        self._seen, self._infos, self._rows = None, {}, {}
+        self._seen, self._infos, self._rows, self._fingerprints = None, {}, {}, {}
 
     def all_table_names(self) -> list[str]:
         """Every table of the folder, before include/exclude (to check the estate's names)."""
@@ -177,10 +201,16 @@ class FileStore(Store):
     def _discovered(self) -> Listing:
         try:
             return discover(self.root, self.config.format, self.filesystem)
+        except ListingError as err:
+            if not self.config.remote:
+                raise StoreError(f"store {self.name!r}: {err}") from None
+            self._unreachable = f"cannot list {self.config.path}: {object_reason(err.cause, self.config)}"
+            return Listing([], [])
         except StoreError as err:
             raise StoreError(f"store {self.name!r}: {err}") from None
 
     def _listed(self) -> dict[str, TableLayout]:
+        """The tables; none when a bucket cannot be listed (`tables` says so: one unreadable entry)."""
         listing = self._discovered()
         include, exclude = self.config.include, self.config.exclude
         self._skipped = list(listing.skipped)
@@ -267,6 +297,8 @@ class FileStore(Store):
             raise StoreError(f"store {self.name!r}, table {table!r}: {err}") from None
         except (pa.ArrowException, OSError) as err:
             reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            if self.config.remote:
+                reason = object_reason(err, self.config)
             raise StoreError(f"store {self.name!r}, table {table!r}: {reason}") from None
 
 
