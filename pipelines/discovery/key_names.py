@@ -85,12 +85,12 @@ def names_table(stem: tuple[str, ...], table: str) -> Match | None:
 
 
 def abbreviates(short: str, word: str) -> bool:
-    """`cust` of customer, `acct` of account, `addr` of address: the word's first letter, then some of
-    its letters in order, at least three and two fifths of it."""
-    if len(short) < 3 or len(short) >= len(word) or short[0] != word[0] or 5 * len(short) < 2 * len(word):
+    """`cust` of customer, `acct` of account, `addr` of address: the word's first two letters, then
+    some of its letters in order, at least three and two fifths of it (`cat` is not `contact`)."""
+    if len(short) < 3 or len(short) >= len(word) or short[:2] != word[:2] or 5 * len(short) < 2 * len(word):
         return False
-    letters = iter(word)
-    return all(letter in letters for letter in short)
+    letters = iter(word[2:])
+    return all(letter in letters for letter in short[2:])
 
 
 def named_after_own_table(column: str, table: str) -> bool:
