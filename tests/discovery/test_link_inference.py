@@ -2,10 +2,13 @@
 `charges.acct_no` as text, `sims.fk_acct`, `tickets.acctNo`, sessions by `sim_no` against a text
 key, a table and column with a space and a dot), no primary or foreign keys anywhere. `ccpa scan`
 infers every link with its evidence; `ccpa access` gives the account row and all that refers to it.
+A usage log's `plan_no` fits two plan catalogues equally (billing.plan, crm.plans): reported, not chosen.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import sqlite3
 import zipfile
@@ -27,6 +30,7 @@ class IssueEstate:
     inventory: Path
     links: dict[str, dict[str, object]]
     document: dict[str, object]
+    printed: str  # what the scan printed
 
 
 def _charges(acct_no: int) -> list[tuple[int, str, str, str]]:
@@ -65,6 +69,8 @@ def _build(root: Path) -> Path:
         )
         db.executemany("INSERT INTO charges VALUES (?, ?, ?, ?)", [c for n in accounts for c in _charges(n)])
         db.executemany("INSERT INTO sims VALUES (?, ?, ?, ?)", [s for n in accounts for s in _sims(n)])
+        db.execute("CREATE TABLE plan (plan_no INTEGER, title TEXT)")
+        db.executemany("INSERT INTO plan VALUES (?, ?)", [(p, f"Plan {p}") for p in range(1, 6)])
     with sqlite3.connect(root / "crm.db") as db:
         db.execute("CREATE TABLE tickets (ticket_no INTEGER, acctNo INTEGER, subject TEXT, opened_at TEXT)")
         db.execute('CREATE TABLE "support notes" (note_no INTEGER, "acct.no" TEXT, note TEXT)')
@@ -75,6 +81,8 @@ def _build(root: Path) -> Path:
         db.executemany(
             'INSERT INTO "support notes" VALUES (?, ?, ?)', [(n * 7, str(n), "called back") for n in accounts]
         )
+        db.execute("CREATE TABLE plans (plan_no INTEGER, offer TEXT)")
+        db.executemany("INSERT INTO plans VALUES (?, ?)", [(p, f"Offer {p}") for p in range(1, 6)])
     (root / "logs").mkdir()
     lines = ["session_id,sim_no,started_at,bytes_up"]
     lines += [
@@ -84,6 +92,8 @@ def _build(root: Path) -> Path:
         for d in (1, 2)
     ]
     (root / "logs" / "sessions.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    usage = ["day,plan_no,sessions_count", *(f"2026-10-0{d},{p},{d * p}" for d in (1, 2) for p in (1, 2, 3))]
+    (root / "logs" / "usage.csv").write_text("\n".join(usage) + "\n", encoding="utf-8")
     estate = {
         "stores": {
             "billing": {"kind": "sql", "url": "sqlite:///billing.db"},
@@ -101,10 +111,12 @@ def issue_estate(tmp_path_factory: pytest.TempPathFactory) -> IssueEstate:
     root = tmp_path_factory.mktemp("issue10-links")
     estate_file = _build(root / "estate")
     inventory = root / "inventory"
-    assert main(["scan", "--estate", str(estate_file), "--out", str(inventory)]) == 0
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(["scan", "--estate", str(estate_file), "--out", str(inventory)]) == 0
     document = json.loads((inventory / "inventory.json").read_text(encoding="utf-8"))
     links = {str(x["link"]): x for x in document["links"]}
-    return IssueEstate(estate_file, inventory, links, document)
+    return IssueEstate(estate_file, inventory, links, document, printed.getvalue())
 
 
 INFERRED = {
@@ -122,14 +134,30 @@ def test_every_link_is_inferred_with_its_evidence(issue_estate: IssueEstate) -> 
         found = issue_estate.links[text]
         assert found["basis"] == "naming" and float(found["confidence"]) >= 0.9  # type: ignore[arg-type]
         assert "100% of sampled values found" in str(found["evidence"])
-    assert issue_estate.document["ambiguous_links"] == []
+
+
+def test_a_column_two_keys_fit_equally_is_reported_not_linked(issue_estate: IssueEstate) -> None:
+    (ambiguous,) = issue_estate.document["ambiguous_links"]  # type: ignore[misc]
+    assert ambiguous["column"] == "logs.usage.plan_no"
+    targets = {c["target"] for c in ambiguous["candidates"]}
+    assert targets == {"billing.plan.plan_no", "crm.plans.plan_no"}
+    assert all("100% of sampled values found" in c["evidence"] for c in ambiguous["candidates"])
+    assert not [x for x in issue_estate.links.values() if x["source"] == "logs.usage.plan_no"]
+    links_file = json.loads((issue_estate.inventory / "links.json").read_text(encoding="utf-8"))
+    assert links_file["ambiguous"] == [ambiguous]
+    said = " ".join(issue_estate.printed.split())
+    assert (
+        "ambiguous link logs.usage.plan_no may refer to billing.plan.plan_no or crm.plans.plan_no" in said
+        or "ambiguous link logs.usage.plan_no may refer to crm.plans.plan_no or billing.plan.plan_no" in said
+    )
 
 
 def test_no_link_from_a_postal_code_date_or_amount(issue_estate: IssueEstate) -> None:
     ends = {str(x["source"]) for x in issue_estate.links.values()} | {
         str(x["target"]) for x in issue_estate.links.values()
     }
-    assert not {e for e in ends if e.rsplit(".", 1)[-1] in {"zip", "amount", "charged_on", "opened_at"}}
+    never = {"zip", "amount", "charged_on", "opened_at", "day", "sessions_count"}
+    assert not {e for e in ends if e.rsplit(".", 1)[-1] in never}
 
 
 def _package(out: Path) -> dict[str, list[dict[str, object]]]:
