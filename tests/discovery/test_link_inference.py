@@ -14,6 +14,7 @@ import sqlite3
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -29,7 +30,7 @@ class IssueEstate:
     estate_file: Path
     inventory: Path
     links: dict[str, dict[str, object]]
-    document: dict[str, object]
+    document: dict[str, Any]
     printed: str  # what the scan printed
 
 
@@ -137,7 +138,7 @@ def test_every_link_is_inferred_with_its_evidence(issue_estate: IssueEstate) -> 
 
 
 def test_a_column_two_keys_fit_equally_is_reported_not_linked(issue_estate: IssueEstate) -> None:
-    (ambiguous,) = issue_estate.document["ambiguous_links"]  # type: ignore[misc]
+    (ambiguous,) = issue_estate.document["ambiguous_links"]
     assert ambiguous["column"] == "logs.usage.plan_no"
     targets = {c["target"] for c in ambiguous["candidates"]}
     assert targets == {"billing.plan.plan_no", "crm.plans.plan_no"}
