@@ -35,6 +35,33 @@ def one_line(message: str, fallback: str = "error") -> str:
     return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…"
 
 
+_WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
+
+
+def comparable(values: Sequence[object], type_: pa.DataType) -> list[object]:
+    """The values to look for in a column of `type_`, once each, as plain Python values: text for a
+    text column (42 -> '42'), whole numbers for an integer column ('42' -> 42; text that is no
+    whole number written plainly, such as '042' or 'A7', cannot be held there and is dropped)."""
+    as_text = pa.types.is_string(type_) or pa.types.is_large_string(type_)
+    as_integer = pa.types.is_integer(type_)
+    wanted: dict[object, None] = {}
+    for value in values:
+        if isinstance(value, pa.Scalar):
+            value = value.as_py()
+        elif hasattr(value, "item"):  # a numpy scalar
+            value = value.item()
+        if value is None:
+            continue
+        if as_text and not isinstance(value, str):
+            value = str(value)
+        elif as_integer and isinstance(value, str):
+            if not _WHOLE_NUMBER.fullmatch(value.strip()):
+                continue
+            value = int(value.strip())
+        wanted[value] = None
+    return list(wanted)
+
+
 @dataclass(frozen=True)
 class ColumnInfo:
     name: str

@@ -23,6 +23,8 @@ from pydantic import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from connectors.column_refs import parse_link, parse_ref, written
+
 RECIPIENT_KINDS = ("group_entities", "contractors", "service_providers", "third_parties")
 RecipientKind = Literal["group_entities", "contractors", "service_providers", "third_parties"]
 IdentityKind = Literal["email", "phone", "customer_id", "imsi", "iccid", "msisdn", "imei", "login_name"]
@@ -166,10 +168,6 @@ class ComputeConfig(_Strict):
         return value
 
 
-_COLUMN_REF = r"[A-Za-z_][\w$-]*(?:\.[A-Za-z_][\w$-]*){2,3}"
-_LINK = re.compile(rf"^\s*({_COLUMN_REF})\s*(->|=)\s*({_COLUMN_REF})\s*$")
-
-
 class ColumnRef(_Strict):
     store: str
     table: str  # schema.table outside the default schema
@@ -177,11 +175,12 @@ class ColumnRef(_Strict):
 
     @classmethod
     def parse(cls, text: str) -> ColumnRef:
-        parts = text.strip().split(".")
-        return cls(store=parts[0], table=".".join(parts[1:-1]), column=parts[-1])
+        """`store.table.column` as the link syntax writes it (`connectors.column_refs`)."""
+        store, table, column = parse_ref(text)
+        return cls(store=store, table=table, column=column)
 
     def __str__(self) -> str:
-        return f"{self.store}.{self.table}.{self.column}"
+        return written(self.store, self.table, self.column)
 
 
 class Link(_Strict):
@@ -193,12 +192,13 @@ class Link(_Strict):
 
     @classmethod
     def parse(cls, text: str) -> Link:
-        match = _LINK.match(text)
-        if not match:
-            raise ValueError(f"{text!r}: expected 'store.table.column -> store.table.column' (or '=')")
-        left, arrow, right = match.groups()
+        (s_store, s_table, s_column), arrow, (t_store, t_table, t_column) = parse_link(text)
         kind: Literal["reference", "same_identity"] = "reference" if arrow == "->" else "same_identity"
-        return cls(source=ColumnRef.parse(left), target=ColumnRef.parse(right), kind=kind)
+        return cls(
+            source=ColumnRef(store=s_store, table=s_table, column=s_column),
+            target=ColumnRef(store=t_store, table=t_table, column=t_column),
+            kind=kind,
+        )
 
     def __str__(self) -> str:
         return f"{self.source} {'->' if self.kind == 'reference' else '='} {self.target}"
@@ -225,14 +225,8 @@ class Preferences(_Strict):
     @classmethod
     def _columns(cls, value: object) -> object:
         if isinstance(value, list):
-            return [_column_ref(v) if isinstance(v, str) else v for v in value]
+            return [ColumnRef.parse(v) if isinstance(v, str) else v for v in value]
         return value
-
-
-def _column_ref(text: str) -> ColumnRef:
-    if not re.fullmatch(_COLUMN_REF, text.strip()):
-        raise ValueError(f"{text!r}: expected store.table.column")
-    return ColumnRef.parse(text)
 
 
 class Estate(_Strict):
@@ -275,6 +269,10 @@ class Estate(_Strict):
         # `identity: [email, phone]` is shorthand: those kinds, columns found by discovery.
         if isinstance(value, list):
             return {kind: [] for kind in value}
+        if isinstance(value, dict):
+            for columns in value.values():
+                for text in columns if isinstance(columns, list) else []:
+                    parse_ref(str(text))  # a column as links name one: one line if it is not
         return value
 
     @field_validator("stores")

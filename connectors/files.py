@@ -36,6 +36,7 @@ from connectors.base import (
     StoreError,
     TableChange,
     TableInfo,
+    comparable,
     one_line,
 )
 from connectors.estate import FilesStoreConfig
@@ -118,7 +119,8 @@ class FileStore(Store):
             dataset = self._dataset(table)
             chosen = self._columns(table, dataset, columns)
             [key] = self._columns(table, dataset, [column])
-            wanted = conformed([v for v in values if v is not None], dataset.schema.field(key).type, key)
+            type_ = dataset.schema.field(key).type
+            wanted = conformed(comparable(values, type_), type_, key)
             if not len(wanted):
                 return pa.schema([dataset.schema.field(c) for c in chosen]).empty_table()
             if self._indexed(table, dataset):

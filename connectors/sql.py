@@ -22,7 +22,7 @@ from connectors._sql_errors import reason as _reason
 from connectors._sql_sampling import CHUNK, chunks, sample_rows
 from connectors._sql_splits import key_splits, split_condition
 from connectors._sql_stats import fingerprint, flush_counters
-from connectors.base import ChangeResult, Split, Store, StoreError, TableChange, TableInfo
+from connectors.base import ChangeResult, Split, Store, StoreError, TableChange, TableInfo, comparable
 from connectors.estate import SqlStoreConfig
 from connectors.masking import mask_secrets
 
@@ -89,8 +89,7 @@ class SqlStore(Store):
         names = target.selected(columns)
         (searched,) = target.selected([column])
         builder = BatchBuilder(target.fields(names))
-        as_text = pa.types.is_string(target.fields([searched])[0].type)
-        wanted = _distinct(values, as_text)
+        wanted = comparable(values, target.fields([searched])[0].type)
         if not wanted:
             return builder.table([])
         compared: sa.ColumnElement[Any] = target.clause.c[searched]
@@ -182,17 +181,3 @@ def _connect(name: str, url: URL) -> sa.Engine:
         shown = mask_secrets(url.render_as_string(hide_password=True))
         raise StoreError(f"store {name!r}: cannot connect to {shown} ({_reason(err, url)})") from None
     return engine
-
-
-def _distinct(values: Sequence[object], as_text: bool) -> list[object]:
-    """The values to look for, once each, as plain Python values (text for a text column)."""
-    wanted: dict[object, None] = {}
-    for value in values:
-        if isinstance(value, pa.Scalar):
-            value = value.as_py()
-        elif hasattr(value, "item"):  # a numpy scalar
-            value = value.item()
-        if value is None:
-            continue
-        wanted[str(value) if as_text and not isinstance(value, str) else value] = None
-    return list(wanted)

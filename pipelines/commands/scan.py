@@ -51,6 +51,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from rich.markup import escape
+
     from pipelines import console
 
     if args.cluster is not None and not (args.full_values or args.suppression is not None):
@@ -72,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
         console.out.print(f"skipped {store}/{skipped.path}: {skipped.reason}")
     for table in inventory.unreadable:
         console.out.print(f"[red]unreadable[/red] {table.qualified}: {table.reason}")
+    for ambiguous in inventory.ambiguous_links:
+        console.out.print(f"[yellow]ambiguous link[/yellow] {escape(ambiguous.describe())}")
     return 1 if warn_incomplete([t.qualified for t in inventory.unreadable]) else 0
 
 

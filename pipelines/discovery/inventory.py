@@ -28,7 +28,14 @@ from pipelines.discovery.context import (
     table_context,
     verdict,
 )
-from pipelines.discovery.links import InferredLink, LinkInputs, TableKey, infer_links
+from pipelines.discovery.links import (
+    AmbiguousLink,
+    FoundLinks,
+    InferredLink,
+    LinkInputs,
+    TableKey,
+    infer_links,
+)
 from pipelines.discovery.nested import PathFinding, classify_nested, qualified
 from pipelines.discovery.ownership import consumer_tables, key_columns
 from pipelines.discovery.profile import column_sample
@@ -135,6 +142,7 @@ class Inventory:
     notice: str | None = None  # e.g. no NER model installed
     tables: list[TableStatus] = field(default_factory=list)
     skipped: list[tuple[str, SkippedFile]] = field(default_factory=list)  # (store, file)
+    ambiguous_links: list[AmbiguousLink] = field(default_factory=list)  # reported, none chosen
 
     @property
     def unreadable(self) -> list[TableStatus]:
@@ -242,7 +250,8 @@ def combine_scans(
     readable = [t for t in tables if t.unreadable is None]
     readings = full_read([(t.key, t.info, _plain_findings(t)) for t in readable]) if full_read else {}
     _keep_read_findings(readable, readings)
-    links = _links(estate, stores, readable)
+    found = _links(estate, stores, readable)
+    links = found.links
     columns = _records(readable, links, load_categories(), readings) + [
         r for t in tables if t.unreadable for r in _unread(t)
     ]
@@ -250,7 +259,9 @@ def combine_scans(
     skipped = [(scan.store, file) for scan in scans for file in scan.skipped]
     notice = next((scan.notice for scan in scans if scan.notice), None)
     statuses = [t.status for t in tables]
-    return Inventory(columns, links, sampled, len(readable) - sampled, notice, statuses, skipped)
+    return Inventory(
+        columns, links, sampled, len(readable) - sampled, notice, statuses, skipped, found.ambiguous
+    )
 
 
 @contextmanager
@@ -328,7 +339,7 @@ def _classify_columns(
     return empty_columns_named(findings, load_categories(), view), paths
 
 
-def _links(estate: Estate, stores: Mapping[str, Store], tables: list[TableScan]) -> list[InferredLink]:
+def _links(estate: Estate, stores: Mapping[str, Store], tables: list[TableScan]) -> FoundLinks:
     def lookup(store: str, table: str, column: str, values: Sequence[object]) -> int:
         if store not in stores:  # not open (unreachable since it was scanned): shares no values
             return 0

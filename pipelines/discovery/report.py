@@ -49,6 +49,7 @@ def write_inventory(inventory: Inventory, out: Path) -> list[Path]:
     document = {
         "columns": rows,
         "links": links,
+        "ambiguous_links": [x.as_record() for x in inventory.ambiguous_links],
         "tables": [table.as_dict() for table in inventory.tables],
         "unreadable": [table.qualified for table in inventory.unreadable],
         "skipped": [{"store": store, "file": f.path, "reason": f.reason} for store, f in inventory.skipped],
@@ -57,7 +58,12 @@ def write_inventory(inventory: Inventory, out: Path) -> list[Path]:
         stage.path("inventory.json").write_text(
             json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8"
         )
-        stage.path("links.json").write_text(json.dumps({"links": links}, indent=1), encoding="utf-8")
+        stage.path("links.json").write_text(
+            json.dumps(
+                {"links": links, "ambiguous": document["ambiguous_links"]}, indent=1, ensure_ascii=False
+            ),
+            encoding="utf-8",
+        )
         with stage.path("inventory.csv").open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=FIELDS)
             writer.writeheader()

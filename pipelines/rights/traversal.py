@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors import Store
+from connectors import ColumnRef, Store
 from pipelines.rights.graph import Catalog, TableKey
 from pipelines.rights.identity import ENTITIES
 from pipelines.rights.model import Identity, TableRecords
@@ -121,8 +121,8 @@ class Traversal:
         return pending
 
     def _identity_columns(self, kind: str) -> list[tuple[TableKey, str]]:
-        declared = [ref.rsplit(".", 1) for ref in self.identity_columns.get(kind, [])]
-        from_estate = [((t.split(".", 1)[0], t.split(".", 1)[1]), c) for t, c in declared]
+        declared = [ColumnRef.parse(text) for text in self.identity_columns.get(kind, [])]
+        from_estate = [((ref.store, ref.table), ref.column) for ref in declared]
         return from_estate or self.catalog.columns_holding(ENTITIES[kind])
 
     def _walk(self, pending: Pending) -> None:

@@ -94,6 +94,19 @@ BAD = [
         "link 'x.t.c -> b.u.d' names unknown store 'x'",
     ),
     ("stores:\n  b: {kind: files, path: .}\nidentity: [email, shoe_size]\n", "identity.shoe_size"),
+    (
+        "stores:\n  b: {kind: files, path: .}\nlinks: ['b.order items.id -> b.orders.id']\n",
+        "links: 'b.order items.id -> b.orders.id': 2 names where 3 or 4 were expected; store.table.column,"
+        " names with spaces, dots or other signs in double quotes",
+    ),
+    (
+        "stores:\n  b: {kind: files, path: .}\nidentity: {email: [b.contacts]}\n",
+        "identity: 'b.contacts': 2 names where 3 or 4 were expected",
+    ),
+    (
+        "stores:\n  b: {kind: files, path: .}\npreferences: {opt_out: ['b.\"t.x\"']}\n",
+        "preferences.opt_out: 'b.\"t.x\"': 2 names where 3 or 4",
+    ),
     ("stores:\n  b: {kind: files, path: ., shared_with: [friends]}\n", "stores.b.shared_with.friends"),
 ]
 
