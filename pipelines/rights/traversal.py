@@ -192,10 +192,14 @@ class Traversal:
             state.left_out[(table, why)] += 1
 
     def _split_referrers(self, table: TableKey, rows: pa.Table) -> tuple[pa.Table, pa.Table]:
-        refs = self._refs_from(table)
+        anchors = {t for state in self.consumers for t in state.owner.anchors}
+        refs = [r for r in self._refs_from(table) if r.target in anchors]
+        if not refs:  # names no table of anyone's subject rows: nothing to tell apart
+            return rows, rows.slice(0, 0)
+        named = rows.select([*dict.fromkeys(r.source_column for r in refs), CONSUMER])
         mask = [
             foreign_reference(self.consumers[consumer].owner, row, refs) is None
-            for row, consumer in _rows(rows)
+            for row, consumer in _rows(named)
         ]
         keep = pa.array(mask, pa.bool_())
         return rows.filter(keep), rows.filter(pc.invert(keep))
@@ -378,12 +382,12 @@ class Traversal:
         if not rows.num_rows:
             return
         self.parts[table].append(_Part(rows, role, reason, via))
-        columns = {r.target_column for r in self.references if r.target == table}
-        for row, consumer in _rows(rows):
+        columns = [*{r.target_column: None for r in self.references if r.target == table}]
+        for row, consumer in _rows(rows.select([*columns, ROW, CONSUMER])):
             state = self.consumers[consumer]
             state.seen.add((table, str(row[ROW])))
             if role in ("subject", "owned"):
-                state.owner.add(table, str(row[ROW]), {c: row.get(c) for c in columns})
+                state.owner.add(table, str(row[ROW]), {c: row[c] for c in columns})
 
     def _records(self, consumer: int) -> list[TableRecords]:
         records = []

@@ -75,7 +75,7 @@ def test_chinook_package_holds_exactly_the_consumers_rows(
     estate = chinook[server]
     package = access(estate, case["identity"]["email"], tmp_path)
     assert_rows_as_expected(case, package)
-    assert_nothing_of_others(case, package, other_emails(estate_snapshot(estate.file), case))
+    assert_nothing_of_others(case, package, other_emails(estate, case))
 
 
 @pytest.mark.live

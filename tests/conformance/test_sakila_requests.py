@@ -44,7 +44,7 @@ def test_sakila_package_holds_exactly_the_consumers_rows(
 ) -> None:
     package = access(sakila, case["identity"]["email"], tmp_path)
     assert_rows_as_expected(case, package)
-    assert_nothing_of_others(case, package, other_emails(estate_snapshot(sakila.file), case))
+    assert_nothing_of_others(case, package, other_emails(sakila, case))
 
 
 @pytest.mark.live
