@@ -14,7 +14,8 @@ import re
 _BARE = re.compile(r"[^\W\d](?:[\w$]|-(?!>))*")
 _QUOTED = re.compile(r'"((?:[^"]|"")+)"')
 _ARROW = re.compile(r"\s*(->|=(?!>))\s*")
-EXAMPLE = 'store.table.column, names with spaces, dots or other signs in double quotes: crm."order items".id'
+QUOTING = 'names with spaces, dots or other signs in double quotes: crm."order items".id'
+EXAMPLE = f"store.table.column, {QUOTING}"
 
 
 class RefSyntaxError(ValueError):
@@ -48,7 +49,7 @@ def split_ref(text: str, start: int = 0, whole: bool = False) -> tuple[tuple[str
     parts, end = parse_parts(text, start)
     if not 3 <= len(parts) <= 4:
         found = f"{len(parts)} name{'s' if len(parts) > 1 else ''}"
-        raise RefSyntaxError(f"{text!r}: {found} where 3 or 4 were expected; {EXAMPLE}")
+        raise RefSyntaxError(f"{text!r}: expected store.table.column, found {found}; {QUOTING}")
     if whole and end != len(text):
         raise RefSyntaxError(f"{text!r}: unexpected {text[end:]!r} after the column; {EXAMPLE}")
     return (parts[0], ".".join(parts[1:-1]), parts[-1]), end

@@ -30,6 +30,7 @@ from pipelines.discovery.context import (
 )
 from pipelines.discovery.links import (
     AmbiguousLink,
+    CompositeLink,
     FoundLinks,
     InferredLink,
     LinkInputs,
@@ -143,6 +144,7 @@ class Inventory:
     tables: list[TableStatus] = field(default_factory=list)
     skipped: list[tuple[str, SkippedFile]] = field(default_factory=list)  # (store, file)
     ambiguous_links: list[AmbiguousLink] = field(default_factory=list)  # reported, none chosen
+    composite_links: list[CompositeLink] = field(default_factory=list)  # reported, not followed yet
 
     @property
     def unreadable(self) -> list[TableStatus]:
@@ -260,7 +262,15 @@ def combine_scans(
     notice = next((scan.notice for scan in scans if scan.notice), None)
     statuses = [t.status for t in tables]
     return Inventory(
-        columns, links, sampled, len(readable) - sampled, notice, statuses, skipped, found.ambiguous
+        columns,
+        links,
+        sampled,
+        len(readable) - sampled,
+        notice,
+        statuses,
+        skipped,
+        found.ambiguous,
+        found.composite,
     )
 
 
@@ -340,20 +350,25 @@ def _classify_columns(
 
 
 def _links(estate: Estate, stores: Mapping[str, Store], tables: list[TableScan]) -> FoundLinks:
-    def lookup(store: str, table: str, column: str, values: Sequence[object]) -> int:
+    def find(
+        store: str, table: str, column: str, values: Sequence[object], columns: Sequence[str]
+    ) -> pa.Table:
         if store not in stores:  # not open (unreachable since it was scanned): shares no values
-            return 0
+            return pa.table({c: pa.array([], pa.string()) for c in columns})
         try:
-            found = stores[store].find(table, column, list(values), columns=[column])
+            return stores[store].find(table, column, list(values), columns=list(columns))
         except StoreError:  # a table that cannot be searched shares no values
-            return 0
-        return len(set(found.column(column).to_pylist()))
+            return pa.table({c: pa.array([], pa.string()) for c in columns})
+
+    def lookup(store: str, table: str, column: str, values: Sequence[object]) -> int:
+        return len(set(find(store, table, column, values, [column]).column(column).to_pylist()))
 
     inputs = LinkInputs(
         tables={t.key: t.info for t in tables},
         samples={t.key: t.sample for t in tables},
         entities={(*t.key, f.column): f.entity for t in tables for f in t.findings},
         lookup=lookup,
+        find=find,
     )
     return infer_links(inputs, declared=estate.links)
 

@@ -19,6 +19,8 @@ LARGE = 500_000  # a table this big is not searched to infer links: its sample s
 
 # (store, table, column, values) -> how many of `values` the column holds
 Lookup = Callable[[str, str, str, Sequence[object]], int]
+# (store, table, column, values, columns) -> those columns of the rows whose column holds a value
+Find = Callable[[str, str, str, Sequence[object], Sequence[str]], pa.Table]
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class LinkInputs:
     samples: Mapping[TableKey, pa.Table]
     entities: Mapping[Column, str | None]  # (store, table, column) -> entity found
     lookup: Lookup
+    find: Find | None = None  # rows, for keys of several columns; else their samples stand for them
 
 
 def ref(column: Column) -> ColumnRef:

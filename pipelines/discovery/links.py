@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from connectors import ColumnRef, Link, TableInfo
+from pipelines.discovery.link_composite import CompositeLink, by_composite_keys
 from pipelines.discovery.link_evidence import (
     AmbiguousLink,
     Column,
@@ -25,7 +26,16 @@ from pipelines.discovery.link_evidence import (
 )
 from pipelines.discovery.link_naming import by_naming
 
-__all__ = ["AmbiguousLink", "FoundLinks", "InferredLink", "LinkInputs", "Lookup", "TableKey", "infer_links"]
+__all__ = [
+    "AmbiguousLink",
+    "CompositeLink",
+    "FoundLinks",
+    "InferredLink",
+    "LinkInputs",
+    "Lookup",
+    "TableKey",
+    "infer_links",
+]
 
 # Values that identify a consumer well enough to join two stores on them.
 JOIN_ENTITIES = frozenset(
@@ -38,6 +48,7 @@ MIN_OVERLAP = 0.3
 class FoundLinks:
     links: list[InferredLink]
     ambiguous: list[AmbiguousLink]
+    composite: list[CompositeLink]  # reported; requests do not follow them yet
 
 
 def infer_links(inputs: LinkInputs, declared: Iterable[Link] = ()) -> FoundLinks:
@@ -53,7 +64,7 @@ def infer_links(inputs: LinkInputs, declared: Iterable[Link] = ()) -> FoundLinks
         pair = _pair(candidate.link)
         if pair not in found:
             found[pair] = candidate
-    return FoundLinks(list(found.values()), ambiguous)
+    return FoundLinks(list(found.values()), ambiguous, by_composite_keys(inputs))
 
 
 def _column(end: ColumnRef) -> Column:

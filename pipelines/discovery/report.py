@@ -50,6 +50,7 @@ def write_inventory(inventory: Inventory, out: Path) -> list[Path]:
         "columns": rows,
         "links": links,
         "ambiguous_links": [x.as_record() for x in inventory.ambiguous_links],
+        "composite_links": [x.as_record() for x in inventory.composite_links],
         "tables": [table.as_dict() for table in inventory.tables],
         "unreadable": [table.qualified for table in inventory.unreadable],
         "skipped": [{"store": store, "file": f.path, "reason": f.reason} for store, f in inventory.skipped],
@@ -60,7 +61,13 @@ def write_inventory(inventory: Inventory, out: Path) -> list[Path]:
         )
         stage.path("links.json").write_text(
             json.dumps(
-                {"links": links, "ambiguous": document["ambiguous_links"]}, indent=1, ensure_ascii=False
+                {
+                    "links": links,
+                    "ambiguous": document["ambiguous_links"],
+                    "composite": document["composite_links"],
+                },
+                indent=1,
+                ensure_ascii=False,
             ),
             encoding="utf-8",
         )

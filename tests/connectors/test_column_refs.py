@@ -42,9 +42,9 @@ def test_every_name_is_written_so_it_reads_back(table: str, column: str) -> None
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        ("crm.Kunden Übersicht.email -> crm.t.id", "2 names where 3 or 4 were expected; store.table.column"),
-        ("b.t -> b.u.id", "2 names where 3 or 4 were expected"),
-        ("b.t.c -> b.u.d.e.f", "5 names where 3 or 4 were expected"),
+        ("crm.Kunden Übersicht.email -> crm.t.id", "expected store.table.column, found 2 names"),
+        ("b.t -> b.u.id", "expected store.table.column, found 2 names"),
+        ("b.t.c -> b.u.d.e.f", "expected store.table.column, found 5 names"),
         ('b."unclosed.c -> b.u.id', "expected a name at character 3"),
         ("b.t.c -> b.u.id trailing", "unexpected ' trailing' after the column"),
         ("b.t.c => b.u.id", "expected 'store.table.column -> store.table.column' (or '=')"),

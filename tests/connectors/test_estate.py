@@ -96,16 +96,16 @@ BAD = [
     ("stores:\n  b: {kind: files, path: .}\nidentity: [email, shoe_size]\n", "identity.shoe_size"),
     (
         "stores:\n  b: {kind: files, path: .}\nlinks: ['b.order items.id -> b.orders.id']\n",
-        "links: 'b.order items.id -> b.orders.id': 2 names where 3 or 4 were expected; store.table.column,"
+        "links: 'b.order items.id -> b.orders.id': expected store.table.column, found 2 names;"
         " names with spaces, dots or other signs in double quotes",
     ),
     (
         "stores:\n  b: {kind: files, path: .}\nidentity: {email: [b.contacts]}\n",
-        "identity: 'b.contacts': 2 names where 3 or 4 were expected",
+        "identity: 'b.contacts': expected store.table.column, found 2 names",
     ),
     (
         "stores:\n  b: {kind: files, path: .}\npreferences: {opt_out: ['b.\"t.x\"']}\n",
-        "preferences.opt_out: 'b.\"t.x\"': 2 names where 3 or 4",
+        "preferences.opt_out: 'b.\"t.x\"': expected store.table.column, found 2",
     ),
     ("stores:\n  b: {kind: files, path: ., shared_with: [friends]}\n", "stores.b.shared_with.friends"),
 ]

@@ -82,6 +82,14 @@ def _build(root: Path) -> Path:
         db.executemany(
             'INSERT INTO "support notes" VALUES (?, ?, ?)', [(n * 7, str(n), "called back") for n in accounts]
         )
+        db.execute(
+            "CREATE TABLE ticket_lines (ticket_no INTEGER, line_no INTEGER, said TEXT,"
+            " PRIMARY KEY (ticket_no, line_no))"
+        )
+        db.executemany(
+            "INSERT INTO ticket_lines VALUES (?, ?, ?)",
+            [(n * 100, line, "asked") for n in accounts for line in (1, 2)],
+        )
         db.execute("CREATE TABLE plans (plan_no INTEGER, offer TEXT)")
         db.executemany("INSERT INTO plans VALUES (?, ?)", [(p, f"Offer {p}") for p in range(1, 6)])
     (root / "logs").mkdir()
@@ -93,6 +101,8 @@ def _build(root: Path) -> Path:
         for d in (1, 2)
     ]
     (root / "logs" / "sessions.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    events = ["ticketNo,line_no,event", *(f"{n * 100},{line},read" for n in accounts for line in (1, 2))]
+    (root / "logs" / "ticket_events.csv").write_text("\n".join(events) + "\n", encoding="utf-8")
     usage = ["day,plan_no,sessions_count", *(f"2026-10-0{d},{p},{d * p}" for d in (1, 2) for p in (1, 2, 3))]
     (root / "logs" / "usage.csv").write_text("\n".join(usage) + "\n", encoding="utf-8")
     estate = {
@@ -135,6 +145,18 @@ def test_every_link_is_inferred_with_its_evidence(issue_estate: IssueEstate) -> 
         found = issue_estate.links[text]
         assert found["basis"] == "naming" and float(found["confidence"]) >= 0.9  # type: ignore[arg-type]
         assert "100% of sampled values found" in str(found["evidence"])
+
+
+def test_a_composite_key_is_inferred_with_its_evidence(issue_estate: IssueEstate) -> None:
+    (composite,) = issue_estate.document["composite_links"]
+    assert (
+        composite["link"] == "logs.ticket_events.(ticketNo, line_no) -> crm.ticket_lines.(ticket_no, line_no)"
+    )
+    assert composite["source"] == ["logs.ticket_events.ticketNo", "logs.ticket_events.line_no"]
+    assert composite["confidence"] == 1.0 and composite["followed_by_requests"] is False
+    assert "100% of sampled value tuples found" in composite["evidence"]
+    # its first part names the ticket, whose own key it is: the events are reached through it
+    assert "logs.ticket_events.ticketNo -> crm.tickets.ticket_no" in issue_estate.links
 
 
 def test_a_column_two_keys_fit_equally_is_reported_not_linked(issue_estate: IssueEstate) -> None:
@@ -188,6 +210,8 @@ def test_access_gives_the_account_and_everything_that_refers_to_it(
         "crm/tickets": [acct_no * 100 + i for i in range(acct_no % 2 + 1)],
         "crm/support_notes": [acct_no * 7],
         "logs/sessions": sorted(int(f"{s}{d}") for s in sims for d in (1, 2)),
+        "logs/ticket_events": [acct_no * 100, acct_no * 100],  # its first ticket's two lines
+        "crm/ticket_lines": [acct_no * 100, acct_no * 100],  # ticket_lines.ticket_no -> tickets
     }
     keys = {
         "billing/acct": "acct_no",
@@ -196,6 +220,8 @@ def test_access_gives_the_account_and_everything_that_refers_to_it(
         "crm/tickets": "ticket_no",
         "crm/support_notes": "note_no",
         "logs/sessions": "session_id",
+        "logs/ticket_events": "ticketNo",
+        "crm/ticket_lines": "ticket_no",
     }
     found = {table: sorted(row[keys[table]] for row in package.get(table, [])) for table in keys}  # type: ignore[type-var]
     assert found == expected
