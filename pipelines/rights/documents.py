@@ -47,7 +47,7 @@ def document_edits(
         key = tuple(info.primary_key) or tuple(c.name for c in info.columns if _scalar(c.type))
         found = _holding(stores[table[0]], info, key, column, search)
         if not info.primary_key and found.num_rows:
-            found = _named_alone(found, stores[table[0]], info, key)
+            found = _named_alone(found, stores[table[0]], info, key, column)
         if table in planned and found.num_rows:
             found = _not_planned(found, planned[table], key)
         if not found.num_rows:
@@ -78,19 +78,25 @@ def _scalar(type_: pa.DataType) -> bool:
     return not (pa.types.is_nested(type_) or pa.types.is_dictionary(type_))
 
 
-def _named_alone(found: pa.Table, store: Store, info: TableInfo, key: Sequence[str]) -> pa.Table:
-    """In a table without a key, the rows no other row shares its values with (the others would be
-    changed too by an update naming them): those stay, and verification reports them."""
+def _named_alone(found: pa.Table, store: Store, info: TableInfo, key: Sequence[str], column: str) -> pa.Table:
+    """In a table without a key, the rows an update can name without touching another: every row
+    sharing their values is among them, with the same document (identical copies). The others
+    stay, and verification reports them."""
     if not key:
         return found.slice(0, 0)
     values = pc.drop_null(found.column(key[0])).to_pylist()
-    copies = (
-        store.find(info.name, key[0], values, columns=list(key))
-        .group_by(list(key))
-        .aggregate([([], "count_all")])
+    copies = store.find(info.name, key[0], values, columns=list(key)).group_by(list(key))
+    in_table = {
+        tuple(r[c] for c in key): r["count_all"] for r in copies.aggregate([([], "count_all")]).to_pylist()
+    }
+    seen: dict[tuple[object, ...], list[str]] = {}
+    for row in found.select([*key, column]).to_pylist():
+        seen.setdefault(tuple(row[c] for c in key), []).append(repr(row[column]))
+    alone = [k for k, docs in seen.items() if len(set(docs)) == 1 and in_table.get(k) == len(docs)]
+    named = pa.table(
+        {c: pa.array([k[i] for k in alone], found.schema.field(c).type) for i, c in enumerate(key)}
     )
-    alone = copies.filter(pc.equal(copies.column("count_all"), 1)).drop_columns(["count_all"])
-    return _matching(found, alone, key, "left semi")
+    return _matching(found, named, key, "left semi")
 
 
 def _not_planned(found: pa.Table, planned: pa.Table, key: Sequence[str]) -> pa.Table:

@@ -1,8 +1,9 @@
 """After a deletion: search every store again for every identifier of the consumer.
 
 Not only the columns the inventory flagged: every column of every table and view that can hold
-text (strings, JSON documents, arrays and structs, leaf by leaf) is read, in Arrow, and matched
-once per column against all the consumer's identifiers (gathered from all their rows). A column
+text (strings, JSON documents, arrays and structs, leaf by leaf) and that the inventory did not
+recognise as holding something else (an IP address, an APN, a currency) is read, in Arrow, and
+matched once per column against all the consumer's identifiers (gathered from all their rows). A column
 flagged as an identifier is asked for the values exactly (the store's index or push-down), every
 other text-like column is scanned: Arrow's RE2 picks the candidate values, `re` keeps the whole-
 token matches. Whatever is found is residue, named by table and column with its count, never its
@@ -19,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import Estate, Store, StoreError, TableInfo
-from pipelines.rights.graph import IDENTIFYING, Catalog
+from pipelines.rights.graph import DOCUMENT, IDENTIFYING, Catalog
 from pipelines.rights.identifiers import identifier_pattern, rough_pattern
 from pipelines.rights.model import Identity
 from pipelines.rights.text_search import TextSearch, text_leaves, text_like
@@ -57,12 +58,20 @@ def find_residue(
             flagged = [c for c in info.column_names if ((name, info.name), c) in exact]
             counts = {c: _exact_rows(catalog, store, info, c, values) for c in flagged}
             scanned = [c.name for c in info.columns if text_like(c.type) and c.name not in flagged]
-            scanned = [c for c in scanned if c not in info.partitioning]
+            scanned = [c for c in scanned if c not in info.partitioning and _may_hold(catalog, name, info, c)]
             if scanned:
                 counts.update(_scanned_rows(store, info, scanned, search))
             why = _why(estate, name, info)
             found += [Residue(name, info.name, c, n, why) for c, n in counts.items() if n]
     return found
+
+
+def _may_hold(catalog: Catalog, store: str, info: TableInfo, column: str) -> bool:
+    """Whether a text column not flagged as an identifier can still hold one: unless the inventory
+    recognised its values as something else (an IP address, an APN, a currency, a cookie id), it
+    is searched: free text, documents, columns it could not classify, tables it did not see."""
+    meaning = catalog.meanings.get((store, info.name), {}).get(column)
+    return meaning is None or meaning.entity in (None, "FREE_TEXT", DOCUMENT) or bool(meaning.held)
 
 
 def _exact_rows(catalog: Catalog, store: Store, info: TableInfo, column: str, values: list[str]) -> int:
