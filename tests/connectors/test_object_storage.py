@@ -142,12 +142,20 @@ def test_a_scan_of_the_bucket_equals_one_of_the_folder(scanned: tuple[Path, Path
     assert remote == local
 
 
-def _package(out: Path) -> dict[str, bytes]:
+def _package(out: Path) -> dict[str, object]:
+    """The package's counts and data files, each file's rows in a fixed order (rows from several
+    files of a table come in the order their reads finish)."""
     (package,) = out.glob("access-*.zip")
+    members: dict[str, object] = {}
     with zipfile.ZipFile(package) as archive:
-        members = {name: archive.read(name) for name in archive.namelist() if name.startswith("data/")}
-        manifest = json.loads(archive.read("manifest.json"))
-    members["counts"] = json.dumps(manifest["counts"], sort_keys=True).encode()
+        for name in archive.namelist():
+            text = archive.read(name).decode("utf-8")
+            if name.endswith(".json") and name.startswith("data/"):
+                members[name] = sorted(json.dumps(row, sort_keys=True) for row in json.loads(text))
+            elif name.startswith("data/"):
+                header, *rows = text.splitlines()
+                members[name] = [header, *sorted(rows)]
+        members["counts"] = json.loads(archive.read("manifest.json"))["counts"]
     return members
 
 
