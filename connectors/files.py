@@ -58,7 +58,10 @@ class FileStore(Store):
         self.config = config
         if config.remote:
             self.root: PurePath = object_root(config)
-            self.filesystem = filesystem or object_filesystem(config)
+            try:
+                self.filesystem = filesystem or object_filesystem(config)
+            except StoreError as err:
+                raise StoreError(f"store {name!r}: {err}") from None
         else:
             self.root = Path(config.path)
             self.filesystem = filesystem or pa_fs.LocalFileSystem()

@@ -108,7 +108,37 @@ BAD = [
         "preferences.opt_out: 'b.\"t.x\"': expected store.table.column, found 2",
     ),
     ("stores:\n  b: {kind: files, path: ., shared_with: [friends]}\n", "stores.b.shared_with.friends"),
+    (
+        "stores:\n  b: {kind: files, path: 's3://My_Bucket/x'}\n",
+        "stores.b.path: 's3://My_Bucket/x': expected s3://",
+    ),
+    (
+        "stores:\n  b: {kind: files, path: ., region: us-east-1}\n",
+        "stores.b: region: only for a path on object",
+    ),
+    (
+        "stores:\n  b: {kind: files, path: 's3://logs/x', access_key: AKIA1}\n",
+        "stores.b: access_key and secret_key_env go together",
+    ),
+    (
+        "stores:\n  b: {kind: files, path: 's3://logs/x', endpoint: 'ftp://h:1'}\n",
+        "stores.b.endpoint: expected http://HOST:PORT",
+    ),
 ]
+
+
+def test_a_files_store_in_a_bucket(tmp_path: Path) -> None:
+    text = (
+        "stores:\n  b: {kind: files, path: 's3://usage-logs/device/', endpoint: 'http://127.0.0.1:9000',"
+        " region: eu-west-1, access_key: AKIAEXAMPLE, secret_key_env: LOGS_SECRET}\n"
+    )
+    store = load_estate(write(tmp_path, text)).stores["b"]
+    assert isinstance(store, FilesStoreConfig) and store.remote
+    assert (store.path, store.endpoint, store.secret_key_env) == (
+        "s3://usage-logs/device",
+        "http://127.0.0.1:9000",
+        "LOGS_SECRET",
+    )
 
 
 @pytest.mark.parametrize(("text", "expected"), BAD)

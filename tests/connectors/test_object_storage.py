@@ -20,14 +20,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.fs as pa_fs
 import pyarrow.parquet as pq
 import pytest
 import yaml
 
+import connectors.files
+from connectors import FilesStoreConfig, TableChange
 from connectors._faults import FAULT_ENV
+from connectors._file_index import INDEX_DIR
 from connectors._file_rewrite import TEMP_MARK
+from connectors.files import FileStore
 from pipelines.cli import main
 from pipelines.demo_estate import build_demo_estate
 from tests.connectors.conftest import ACCESS_KEY, SECRET, S3Server
@@ -137,12 +142,20 @@ def test_a_scan_of_the_bucket_equals_one_of_the_folder(scanned: tuple[Path, Path
     assert remote == local
 
 
-def _package(out: Path) -> dict[str, bytes]:
+def _package(out: Path) -> dict[str, object]:
+    """The package's counts and data files, each file's rows in a fixed order (rows from several
+    files of a table come in the order their reads finish)."""
     (package,) = out.glob("access-*.zip")
+    members: dict[str, object] = {}
     with zipfile.ZipFile(package) as archive:
-        members = {name: archive.read(name) for name in archive.namelist() if name.startswith("data/")}
-        manifest = json.loads(archive.read("manifest.json"))
-    members["counts"] = json.dumps(manifest["counts"], sort_keys=True).encode()
+        for name in archive.namelist():
+            text = archive.read(name).decode("utf-8")
+            if name.endswith(".json") and name.startswith("data/"):
+                members[name] = sorted(json.dumps(row, sort_keys=True) for row in json.loads(text))
+            elif name.startswith("data/"):
+                header, *rows = text.splitlines()
+                members[name] = [header, *sorted(rows)]
+        members["counts"] = json.loads(archive.read("manifest.json"))["counts"]
     return members
 
 
@@ -299,3 +312,47 @@ def test_an_unreachable_bucket_is_one_unreadable_line_and_the_other_stores_go_on
     assert ACCESS_KEY not in text  # no more of the key id than its first characters
     assert "inventory incomplete: 1 table unreadable: device_logs.*" in text
     assert {c["table"] for c in _columns(out) if c["store"] == "billing"} == {"customers"}  # it went on
+
+
+def _bucket_store(server: S3Server, prefix: str) -> FileStore:
+    keys = server.store_keys(f"s3://{BUCKET}/{prefix}")
+    return FileStore("logs", FilesStoreConfig.model_validate({"kind": "files", **keys}))
+
+
+def _put(s3: pa_fs.S3FileSystem, key: str, data: bytes) -> None:
+    with s3.open_output_stream(f"{BUCKET}/{key}") as out:
+        out.write(data)
+
+
+def test_an_object_rewritten_at_the_same_size_gets_a_new_fingerprint(s3_server: S3Server) -> None:
+    s3 = s3_server.filesystem()
+    s3.create_dir(BUCKET)
+    _put(s3, "stamps/imeis.csv", b"imei\n356938035640007\n")
+    first = _bucket_store(s3_server, "stamps").fingerprint("imeis")
+    _put(s3, "stamps/imeis.csv", b"imei\n356938035640013\n")  # same size, same second: only the ETag tells
+    assert _bucket_store(s3_server, "stamps").fingerprint("imeis") != first
+
+
+def test_the_value_index_lives_in_the_bucket_and_follows_changes(
+    s3_server: S3Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(connectors.files, "MIN_ROWS", 100)  # index even this small table
+    s3 = s3_server.filesystem()
+    s3.create_dir(BUCKET)
+    for day in range(2):
+        n = 300
+        table = pa.table(
+            {"imei": [f"35693803564{(i * 7) % 40:04d}" for i in range(n)], "bytes": list(range(n))}
+        )
+        with s3.open_output_stream(f"{BUCKET}/indexed/sessions/dt=2026-11-0{day + 1}/part-0.parquet") as out:
+            pq.write_table(table, out, row_group_size=50)
+    imei = "356938035640007"
+    with _bucket_store(s3_server, "indexed") as store:
+        before = store.find("sessions", "imei", [imei])
+        assert before.num_rows == 2 * sum(1 for i in range(300) if (i * 7) % 40 == 7)
+        assert set(before.column("dt").to_pylist()) == {"2026-11-01", "2026-11-02"}
+        assert f"{INDEX_DIR}/sessions/imei.parquet" in _objects(s3, "indexed")  # beside the tables
+        assert [t.name for t in store.tables()] == ["sessions"]  # and no table
+        keys = store.find("sessions", "imei", [imei], columns=["imei"])
+        store.apply([TableChange("sessions", ("imei",), deletes=keys.slice(0, 1))])
+        assert store.find("sessions", "imei", [imei]).num_rows == 0
