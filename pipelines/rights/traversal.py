@@ -25,8 +25,8 @@ import pyarrow.compute as pc
 
 from connectors import Store
 from pipelines.rights.graph import Catalog, Edge, TableKey
-from pipelines.rights.identity import ENTITIES
 from pipelines.rights.model import Identity, TableRecords
+from pipelines.rights.starting_points import starting_points
 
 CONSUMER = "__consumer"
 ROW = "__row"
@@ -72,15 +72,9 @@ class Traversal:
     def _start(self, identities: Sequence[Identity]) -> dict[_Lookup, dict[object, set[int]]]:
         pending: dict[_Lookup, dict[object, set[int]]] = defaultdict(lambda: defaultdict(set))
         for index, identity in enumerate(identities):
-            for table, column in self._identity_columns(identity.kind):
-                casefold = identity.kind == "email"
-                pending[_Lookup(table, column, casefold, identity.kind)][identity.value].add(index)
+            for point in starting_points(identity, self.catalog, self.stores, self.identity_columns):
+                pending[_Lookup(point.table, point.column, point.casefold, point.via)][point.value].add(index)
         return pending
-
-    def _identity_columns(self, kind: str) -> list[tuple[TableKey, str]]:
-        declared = [ref.rsplit(".", 1) for ref in self.identity_columns.get(kind, [])]
-        from_estate = [((t.split(".", 1)[0], t.split(".", 1)[1]), c) for t, c in declared]
-        return from_estate or self.catalog.columns_holding(ENTITIES[kind])
 
     def _ask(self, lookup: _Lookup, wanted: Mapping[object, set[int]]) -> pa.Table:
         """Rows of the table matching the wanted values, attributed to consumers; only rows new to them."""
