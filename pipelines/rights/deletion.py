@@ -18,9 +18,9 @@ from pipelines.rights.deletion_report import deletion_report, write_notices, wri
 from pipelines.rights.graph import Catalog
 from pipelines.rights.identity import identity_hash
 from pipelines.rights.journal import carry_out, close_journal, open_journal, start_journal
-from pipelines.rights.ledger import log_request
+from pipelines.rights.ledger import log_change
 from pipelines.rights.mentions import consumer_identifiers
-from pipelines.rights.model import AccessRequest, Identity, Period, TableRecords
+from pipelines.rights.model import Identity, TableRecords
 from pipelines.rights.sources import load_catalog
 from pipelines.rights.suppression import suppress
 from pipelines.rights.verification import Residue, find_residue
@@ -117,7 +117,5 @@ def identifiers_by_store(
 
 
 def _log(out: Path, request_id: str, identity: Identity, residue: list[Residue]) -> None:
-    now = dt.datetime.now(dt.UTC)
-    request = AccessRequest(request_id, identity, now, Period(None, now.date()))
     outcome = "complied" if not [r for r in residue if not r.exempt] else "complied_with_residue"
-    log_request(out, request, "delete", outcome=outcome, detail={"residue_tables": len(residue)})
+    log_change(out, request_id, identity, "delete", outcome, {"residue_tables": len(residue)})

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from pipelines.rights.identity import identity_hash
-from pipelines.rights.model import AccessRequest
+from pipelines.rights.model import AccessRequest, Identity, Period
 
 LOG = "requests.jsonl"
 
@@ -40,8 +40,36 @@ def log_request(
         "outcome": outcome,
         **({"detail": detail} if detail else {}),
     }
+    if _logged(out, request.request_id, kind):
+        return  # a run that was killed after logging, resumed: the request is logged once
     out.mkdir(parents=True, exist_ok=True)
     with open(out / LOG, "a", encoding="utf-8") as log:
         log.write(json.dumps(entry) + "\n")
         log.flush()
         os.fsync(log.fileno())
+
+
+def log_change(
+    out: Path, request_id: str, identity: Identity, kind: str, outcome: str, detail: dict[str, object]
+) -> None:
+    """Log a request that changes the estate (delete, correct, opt-out, limit): all time, received now."""
+    now = dt.datetime.now(dt.UTC)
+    request = AccessRequest(request_id, identity, now, Period(None, now.date()))
+    log_request(out, request, kind, outcome=outcome, detail=detail)
+
+
+def _logged(out: Path, request_id: str, kind: str) -> bool:
+    try:
+        lines = (out / LOG).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return False
+    marker = json.dumps(request_id)
+    for line in lines:
+        if marker in line:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # a line torn by a kill: the entry is written again
+            if entry.get("request_id") == request_id and entry.get("type") == kind:
+                return True
+    return False
