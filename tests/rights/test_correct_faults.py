@@ -1,4 +1,4 @@
-"""`ccpa correct` on a live-like mix of stores: billing in SQLite, the CRM as files (contacts in a
+"""`ccpa correct` on a mix of stores: billing in SQLite, the CRM as files (contacts in a
 CSV with CRLF line ends and every text quoted, tickets in JSON lines, segments in Parquet), asked by the
 IMSI of one of the consumer's SIMs.
 
