@@ -40,8 +40,6 @@ def log_request(
         "outcome": outcome,
         **({"detail": detail} if detail else {}),
     }
-    if _logged(out, request.request_id, kind):
-        return  # a run that was killed after logging, resumed: the request is logged once
     out.mkdir(parents=True, exist_ok=True)
     with open(out / LOG, "a", encoding="utf-8") as log:
         log.write(json.dumps(entry) + "\n")
@@ -52,7 +50,11 @@ def log_request(
 def log_change(
     out: Path, request_id: str, identity: Identity, kind: str, outcome: str, detail: dict[str, object]
 ) -> None:
-    """Log a request that changes the estate (delete, correct, opt-out, limit): all time, received now."""
+    """Log a request that changes the estate (delete, correct, opt-out, limit): all time, received now.
+
+    Once per request: a run killed after logging resumes from its journal and logs nothing more."""
+    if _logged(out, request_id, kind):
+        return
     now = dt.datetime.now(dt.UTC)
     request = AccessRequest(request_id, identity, now, Period(None, now.date()))
     log_request(out, request, kind, outcome=outcome, detail=detail)
