@@ -65,13 +65,14 @@ class CsvDialect:
         """The raw fields of one record (line ending removed), quotes kept."""
         return split_fields(record.rstrip("\r\n"), self.delimiter)
 
-    def field(self, value: object) -> str:
-        """`value` as this dialect writes a field: NULL is empty, an empty string is `""`."""
+    def field(self, value: object, quoted: bool = False) -> str:
+        """`value` as this dialect writes a field: NULL is empty, an empty string is `""`; `quoted`:
+        the field it replaces was quoted (a file that quotes its text keeps quoting it)."""
         if value is None:
             return ""
         text = str(value)
         special = not text or any(c in text for c in (self.delimiter, QUOTE, "\r", "\n"))
-        if self.quote_all or special or text != text.strip():
+        if self.quote_all or quoted or special or text != text.strip():
             return QUOTE + text.replace(QUOTE, QUOTE * 2) + QUOTE
         return text
 

@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.fs as pa_fs
 import pyarrow.parquet as pq
 
-from connectors._csv_dialect import detect, split_records, unquoted
+from connectors._csv_dialect import QUOTE, detect, split_records, unquoted
 from connectors._faults import checkpoint
 from connectors._file_changes import ChangePlan, FileEdit
 from connectors._file_layout import FileFormat
@@ -237,7 +237,8 @@ def _write_csv(files: Files, path: str, edit: FileEdit, plan: ChangePlan, out: B
         record = records[index]
         fields = dialect.fields(record)
         for column, position in zip(plan.set_columns, positions, strict=True):
-            fields[position] = dialect.field(plan.updates[column][int(sources[row])].as_py())
+            value = plan.updates[column][int(sources[row])].as_py()
+            fields[position] = dialect.field(value, quoted=fields[position].startswith(QUOTE))
         records[index] = dialect.delimiter.join(fields) + record[len(record.rstrip("\r\n")) :]
     out.write(dialect.bom + dialect.encode("".join(records)))
 

@@ -27,7 +27,18 @@ from connectors.column_refs import parse_link, parse_ref, written
 
 RECIPIENT_KINDS = ("group_entities", "contractors", "service_providers", "third_parties")
 RecipientKind = Literal["group_entities", "contractors", "service_providers", "third_parties"]
-IdentityKind = Literal["email", "phone", "customer_id", "imsi", "iccid", "msisdn", "imei", "login_name"]
+
+
+def _identity_kind(kind: str) -> str:
+    """A kind of identifier a request may start from: one list, pipelines.rights.identity.ENTITIES."""
+    from pipelines.rights.identity import ENTITIES  # the requests' domain owns the list of kinds
+
+    if kind not in ENTITIES:
+        raise ValueError(f"unknown identity kind (expected one of {', '.join(ENTITIES)})")
+    return kind
+
+
+IdentityKind = Annotated[str, AfterValidator(_identity_kind)]
 # 1798.105(d) exemptions, by the short names the estate file uses.
 Exemption = Literal[
     "complete_transaction",  # (d)(1)

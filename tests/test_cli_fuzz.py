@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipelines.cli import main
+from pipelines.rights.identity import ENTITIES
 
 DOCUMENTED = {0, 1, 2}
 EXAMPLES = int(os.environ.get("CCPA_FUZZ_EXAMPLES", "40"))  # per command; more to search further locally
@@ -159,9 +160,7 @@ def out_path() -> st.SearchStrategy[str]:
 
 
 def identity(batch: bool) -> st.SearchStrategy[list[str]]:
-    kinds = st.sampled_from(
-        ["--email", "--phone", "--imsi", "--iccid", "--msisdn", "--customer-id", "--emails"]
-    )
+    kinds = st.sampled_from([*(f"--{kind.replace('_', '-')}" for kind in ENTITIES), "--emails"])
     values = st.one_of(
         TEXT,
         st.sampled_from(

@@ -14,8 +14,6 @@ from pipelines.errors import InputError
 if TYPE_CHECKING:
     from pipelines.rights.model import Identity
 
-IDENTITY_OPTIONS = ("email", "phone", "imsi", "iccid", "msisdn", "customer_id")
-
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     access = commands.add_parser("access", help="build a consumer's access package (Right to Know)")
@@ -89,18 +87,20 @@ def _identities(args: argparse.Namespace) -> list[Identity]:
 
 
 def add_identity_options(parser: argparse.ArgumentParser) -> argparse._MutuallyExclusiveGroup:
-    """--email / --phone / --imsi / ...: exactly one, required."""
+    """--email / --phone / --imsi / ...: exactly one, required (one option per identity kind)."""
+    from pipelines.rights.identity import ENTITIES
+
     who = parser.add_mutually_exclusive_group(required=True)
-    for kind in IDENTITY_OPTIONS:
+    for kind in ENTITIES:
         who.add_argument(f"--{kind.replace('_', '-')}", dest=kind, metavar=kind.upper())
     return who
 
 
 def identity_of(args: argparse.Namespace) -> Identity:
     """The one identity given by --email / --phone / ... (the option groups make it exactly one)."""
-    from pipelines.rights.identity import parse_identity
+    from pipelines.rights.identity import ENTITIES, parse_identity
 
-    kind = next(k for k in IDENTITY_OPTIONS if getattr(args, k, None) is not None)
+    kind = next(k for k in ENTITIES if getattr(args, k, None) is not None)
     return parse_identity(kind, getattr(args, kind))
 
 

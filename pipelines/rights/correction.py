@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import Store, TableInfo, load_estate, open_stores
+from connectors._faults import checkpoint
 from connectors.estate import ColumnRef
 from pipelines.errors import InputError
 from pipelines.output import staged_files
@@ -29,6 +30,7 @@ from pipelines.rights.deletion_report import write_notices
 from pipelines.rights.graph import Catalog
 from pipelines.rights.identity import identity_hash
 from pipelines.rights.journal import carry_out, close_journal, open_journal, start_journal
+from pipelines.rights.ledger import log_change
 from pipelines.rights.model import Identity, TableRecords
 from pipelines.rights.sources import load_catalog
 
@@ -71,6 +73,7 @@ def answer_correction(
         carry_out(journal, stores)
         changed = {f"{s.store}.{s.table}.{c}": s.rows.num_rows for s in journal.steps for c in s.columns}
         report = _report(journal.request_id, identity, journal.steps, journal.done, out)
+        _log(out, journal.request_id, identity, "correct", journal.steps)
         close_journal(journal)
         return CorrectionAnswer(journal.request_id, report, changed)
     finally:
@@ -111,6 +114,7 @@ def answer_preference(
         ids = identifiers_by_store(estate, identity, records, catalog)
         notices = write_notices(estate, journal.request_id, DeletionPlan(), ids, out, purpose, held)
         report = _report(journal.request_id, identity, journal.steps, journal.done, out, purpose)
+        _log(out, journal.request_id, identity, purpose, journal.steps)
         close_journal(journal)
         return PreferenceAnswer(journal.request_id, report, changed, notices)
     finally:
@@ -203,6 +207,13 @@ def _step(record: TableRecords, info: TableInfo, values: Mapping[str, str]) -> S
         tuple(values),
         "the consumer's correction",
     )
+
+
+def _log(out: Path, request_id: str, identity: Identity, kind: str, steps: Sequence[Step]) -> None:
+    """The request log's entry (a hash of the identity, never the identity), then a kill point: a
+    run killed after logging resumes from its journal and does not log the request twice."""
+    log_change(out, request_id, identity, kind, "complied", {"rows": sum(s.rows.num_rows for s in steps)})
+    checkpoint(f"logged:{kind}")
 
 
 def _report(

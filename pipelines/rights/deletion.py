@@ -18,9 +18,9 @@ from pipelines.rights.deletion_report import deletion_report, write_notices, wri
 from pipelines.rights.graph import Catalog
 from pipelines.rights.identity import identity_hash
 from pipelines.rights.journal import carry_out, close_journal, open_journal, start_journal
-from pipelines.rights.ledger import log_request
+from pipelines.rights.ledger import log_change
 from pipelines.rights.mentions import consumer_identifiers
-from pipelines.rights.model import AccessRequest, Identity, Period, TableRecords
+from pipelines.rights.model import Identity, TableRecords
 from pipelines.rights.referrers import STILL_REFERRED
 from pipelines.rights.sources import InventoryError, load_catalog
 from pipelines.rights.suppression import suppress
@@ -150,9 +150,7 @@ def partial(plan: DeletionPlan) -> tuple[str, ...]:
 def _log(
     out: Path, request_id: str, identity: Identity, residue: list[Residue], kept: tuple[str, ...]
 ) -> None:
-    now = dt.datetime.now(dt.UTC)
-    request = AccessRequest(request_id, identity, now, Period(None, now.date()))
     left = [r for r in residue if not r.exempt]
     outcome = "complied_in_part" if left or kept else "complied"
     detail = {"residue_tables": len(left), "kept_referred": list(kept)}
-    log_request(out, request, "delete", outcome=outcome, detail=detail)
+    log_change(out, request_id, identity, "delete", outcome, detail)

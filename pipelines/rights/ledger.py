@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from pipelines.rights.identity import identity_hash
-from pipelines.rights.model import AccessRequest
+from pipelines.rights.model import AccessRequest, Identity, Period
 
 LOG = "requests.jsonl"
 
@@ -45,3 +45,33 @@ def log_request(
         log.write(json.dumps(entry) + "\n")
         log.flush()
         os.fsync(log.fileno())
+
+
+def log_change(
+    out: Path, request_id: str, identity: Identity, kind: str, outcome: str, detail: dict[str, object]
+) -> None:
+    """Log a request that changes the estate (delete, correct, opt-out, limit): all time, received now.
+
+    Once per request: a run killed after logging resumes from its journal and logs nothing more."""
+    if _logged(out, request_id, kind):
+        return
+    now = dt.datetime.now(dt.UTC)
+    request = AccessRequest(request_id, identity, now, Period(None, now.date()))
+    log_request(out, request, kind, outcome=outcome, detail=detail)
+
+
+def _logged(out: Path, request_id: str, kind: str) -> bool:
+    try:
+        lines = (out / LOG).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return False
+    marker = json.dumps(request_id)
+    for line in lines:
+        if marker in line:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # a line torn by a kill: the entry is written again
+            if entry.get("request_id") == request_id and entry.get("type") == kind:
+                return True
+    return False

@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors import ColumnRef, Store
+from connectors import Store
 from pipelines.rights.graph import Catalog, TableKey
-from pipelines.rights.identity import ENTITIES
 from pipelines.rights.model import Identity, TableRecords
 from pipelines.rights.ownership import (
     Owner,
@@ -35,6 +34,7 @@ from pipelines.rights.ownership import (
     referenced_role,
     shared_role,
 )
+from pipelines.rights.starting_points import starting_points
 
 CONSUMER = "__consumer"
 ROW = "__row"
@@ -115,15 +115,10 @@ class Traversal:
     def _start(self, identities: Sequence[Identity]) -> Pending:
         pending = _pending()
         for index, identity in enumerate(identities):
-            for table, column in self._identity_columns(identity.kind):
-                casefold = identity.kind == "email"
-                pending[_Lookup(table, column, casefold, identity.kind, SUBJECT)][identity.value].add(index)
+            for point in starting_points(identity, self.catalog, self.stores, self.identity_columns):
+                lookup = _Lookup(point.table, point.column, point.casefold, point.via, SUBJECT)
+                pending[lookup][point.value].add(index)
         return pending
-
-    def _identity_columns(self, kind: str) -> list[tuple[TableKey, str]]:
-        declared = [ColumnRef.parse(text) for text in self.identity_columns.get(kind, [])]
-        from_estate = [((ref.store, ref.table), ref.column) for ref in declared]
-        return from_estate or self.catalog.columns_holding(ENTITIES[kind])
 
     def _walk(self, pending: Pending) -> None:
         while pending:

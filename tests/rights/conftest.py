@@ -9,10 +9,14 @@ import pytest
 from pipelines.cli import main
 from pipelines.demo_estate import DemoEstate, build_demo_estate
 
+CONSUMERS, DAYS, SEED = 150, 3, 21  # the estate below; the live servers get the same one
+
 
 @pytest.fixture(scope="session")
 def estate(tmp_path_factory: pytest.TempPathFactory) -> DemoEstate:
-    built = build_demo_estate(tmp_path_factory.mktemp("rights") / "estate", consumers=150, days=3, seed=21)
+    built = build_demo_estate(
+        tmp_path_factory.mktemp("rights") / "estate", consumers=CONSUMERS, days=DAYS, seed=SEED
+    )
     assert main(["scan", "--estate", str(built.estate_file), "--out", str(built.root / "reports")]) == 0
     return built
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from pipelines.errors import InputError
 from pipelines.rights.graph import Catalog
+from pipelines.rights.identity import ENTITIES as IDENTITY_KINDS
 from pipelines.rights.model import TableRecords
 from pipelines.rights.requests.model import POINT_KINDS
 
@@ -31,8 +32,11 @@ ENTITIES: dict[str, tuple[str, ...]] = {
     "msisdn": ("MSISDN", "PHONE_NUMBER"),
     "login": ("LOGIN_NAME",),
 }
-# the identity a request came with, as a point kind (customer_id is not one)
-IDENTITY_POINT = {"email": "email", "phone": "phone", "imsi": "imsi", "iccid": "iccid", "msisdn": "msisdn"}
+# the identity a request came with (a kind of rights.identity.ENTITIES), as a point kind: the same
+# name, but a login; a customer number is not a data point a consumer proves themselves with
+IDENTITY_POINT = {
+    kind: "login" if kind == "login_name" else kind for kind in IDENTITY_KINDS if kind != "customer_id"
+}
 MATCHED, MISMATCHED, NOT_HELD = "matched", "mismatched", "not_held"
 DECLARATION = "signed_declaration"
 
