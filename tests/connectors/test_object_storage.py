@@ -279,18 +279,19 @@ def test_a_deletion_killed_in_the_bucket_ends_right_when_run_again(
     _assert_bucket_holds(s3, prefix, deleted_on_disk.folder)  # and no temp object left
 
 
-UNREACHABLE = {  # store -> (what changes in its keys, what its line says)
+Cases = dict[str, tuple[dict[str, str], str]]
+UNREACHABLE: Cases = {  # store -> (what changes in its keys, what its line says)
     "no_bucket": ({"path": "s3://no-such-bucket/logs"}, "no such bucket"),
     "no_prefix": ({"path": f"s3://{BUCKET}/nothing-here"}, "no such prefix in the bucket"),
     "no_server": ({"endpoint": "http://127.0.0.1:9"}, "cannot reach the server at http://127.0.0.1:9"),
 }
 # the server checks keys against its IAM users (it has none): ours is unknown to it
-BAD_CREDENTIALS = {"bad_credentials": ({}, "the access key id is not known to the server")}
+BAD_CREDENTIALS: Cases = {"bad_credentials": ({}, "the access key id is not known to the server")}
 
 
 @pytest.mark.parametrize("cases", [UNREACHABLE, BAD_CREDENTIALS], ids=["unreachable", "bad-credentials"])
 def test_an_unreachable_bucket_is_one_unreadable_line_and_the_other_stores_go_on(
-    cases: dict[str, tuple[dict[str, str], str]],
+    cases: Cases,
     s3_server: S3Server,
     pristine: Path,
     tmp_path: Path,
