@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from connectors._file_layout import TableLayout
 from connectors._lazy import ds, pc
-from connectors.base import StoreError, TableChange, set_target
+from connectors.base import StoreError, TableChange, one_line, set_target
 
 _ROW, _WANTED = "__ccpa_row", "__ccpa_wanted"
 _CAST_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError)
@@ -56,7 +56,7 @@ def conformed(
         except _CAST_ERRORS:
             return pa.array(values).cast(type_)
     except _CAST_ERRORS as err:
-        reason = str(err).splitlines()[0]
+        reason = one_line(str(err))  # Arrow quotes the value: it may be someone's identifier
         raise StoreError(f"values for column {column!r} do not fit its type {type_}: {reason}") from None
 
 

@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -40,8 +41,8 @@ TEMP_MARK = ".ccpa-tmp-"
 _CODECS = {"UNCOMPRESSED": "none", "LZ4_RAW": "lz4"}
 
 
-class Files:
-    """Where a store's files are written: this machine's disk (fsynced renames, kept permissions)."""
+class Files(ABC):
+    """Where a store's files are read and written: this machine's disk or a bucket."""
 
     def __init__(self, filesystem: pa_fs.FileSystem) -> None:
         self.filesystem = filesystem
@@ -58,14 +59,16 @@ class Files:
         info = self.filesystem.get_file_info(path)
         return int(info.size or 0), int(info.mtime_ns or 0)
 
+    @abstractmethod
     def write(self, temp: str, target: str, write: Callable[[BinaryIO], None]) -> None:
-        raise NotImplementedError
+        """Stage the new version of `target` as `temp`, whole."""
 
+    @abstractmethod
     def replace(self, temp: str, target: str) -> None:
-        raise NotImplementedError
+        """Put the staged `temp` in the place of `target`, atomically."""
 
-    def settle(self, targets: list[str]) -> None:
-        """Make the replacements durable."""
+    def settle(self, targets: list[str]) -> None:  # noqa: B027 - optional hook
+        """Make the replacements durable (a bucket's are once each replace returns)."""
 
     def remove(self, path: str) -> None:
         with contextlib.suppress(OSError, FileNotFoundError):
@@ -84,6 +87,8 @@ class Files:
 
 
 class LocalFiles(Files):
+    """This machine's disk: fsynced temp files renamed over the originals, permissions kept."""
+
     def write(self, temp: str, target: str, write: Callable[[BinaryIO], None]) -> None:
         with open(temp, "xb") as out:
             write(out)
