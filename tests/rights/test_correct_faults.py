@@ -36,7 +36,7 @@ PHONE, SUBJECT, SEGMENT = "+14155550123", 'Corrected; "subject"', "corrected"
 SETS = [f"PHONE_NUMBER={PHONE}", f"subject={SUBJECT}", f"segment={SEGMENT}"]
 FILES = {"contacts": "contacts.csv", "tickets": "tickets.jsonl", "segments": "segments.parquet"}
 TICKETS = "{n} rows only before, {n} rows only after"
-FAULTS = ["applied-store:billing", "file-rewrite", "logged:correct"]  # a database, files, the log
+FAULTS = ["file-rewrite", "logged:correct"]  # files half renamed (billing done); the log written
 
 
 @dataclass(frozen=True)
