@@ -2,7 +2,9 @@
 
 A payment names its payer (`payment.customer_id`) and the rental it pays (`payment.rental_id`). The
 walk rental -> payment reaches the other customer's payment; it is the payer's, whatever rental it
-points at: in no package of the consumer's, and left by their deletion as it is.
+points at: in no package of the consumer's, and left by their deletion as it is. The rental it
+points at cannot go without changing that payment (and the consumer's row, which the rental names):
+both are deidentified instead, and the deletion says it complied in part (exit 1).
 """
 
 from __future__ import annotations
@@ -88,7 +90,14 @@ def test_deletion_leaves_the_other_customers_payment_as_it_is(estate: Path, tmp_
     before = _payments(estate)
     inventory = estate.parent / "reports" / "inventory.json"
     command = ["delete", "--estate", str(estate), "--inventory", str(inventory)]
-    assert main([*command, "--email", _consumer_email(estate), "--out", str(tmp_path)]) == 0
+    email = _consumer_email(estate)
+    assert main([*command, "--email", email, "--out", str(tmp_path)]) == 1
+    (report,) = tmp_path.glob("deletion-*.json")
+    assert "complied_in_part" in report.read_text() and "payment.rental_id -> rental" in report.read_text()
+    with sqlite3.connect(estate.parent / "rentals.db") as db:
+        rentals = db.execute("SELECT rental_id FROM rental WHERE customer_id = ?", (CONSUMER,)).fetchall()
+        assert db.execute("SELECT COUNT(*) FROM customer WHERE email = ?", (email,)).fetchone() == (0,)
+    assert rentals == [(2,)]  # rental 1 went; rental 2, paid by another customer, stays deidentified
     after = _payments(estate)
     assert [p for p in before if p[1] == PAYER and p[2] == 2] == [(2, PAYER, 2, 2.99, "2026-03-01")]
     assert set(before) - set(after) == {before[0]}  # only the consumer's own payment went
