@@ -64,8 +64,8 @@ def by_naming(inputs: LinkInputs, linked: set[Column]) -> tuple[list[InferredLin
             source = (store, table, column.name)
             if source in linked or not can_be_key(column.name, column.type, inputs.entities.get(source)):
                 continue
-            if keys.get((store, table)) == column.name and named_after_own_table(column.name, table):
-                continue  # a table's own key refers to nothing
+            if keys.get((store, table)) == column.name and _names_own_table(column.name, table):
+                continue  # a table's own key refers to nothing (`actor_info.actor_id` does: to actor)
             best = _best(_candidates(inputs, source, keys))
             if len(best) == 1:
                 found.append(_link(source, best[0]))
@@ -142,3 +142,7 @@ def _link(source: Column, candidate: _Candidate) -> InferredLink:
 
 def _type(info: TableInfo, column: str) -> pa.DataType:
     return next(c.type for c in info.columns if c.name == column)
+
+
+def _names_own_table(column: str, table: str) -> bool:
+    return tokens(column) == ("id",) or any(names_table(stem, table) for stem in stems(column)[:1])

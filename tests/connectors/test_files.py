@@ -270,6 +270,13 @@ def test_find_across_partitions(root: Path, column: str, values: list[object], e
     assert found.schema == pa.schema([("imsi", pa.string()), ("dt", pa.string())])
 
 
+def test_find_compares_values_as_the_columns_type(root: Path) -> None:
+    """Text that is no whole number cannot be in an integer column: nothing found, no error."""
+    store = store_at(root)
+    assert store.find("sessions", "session_id", ["x"]).num_rows == 0
+    assert store.find("towers", "cell_id", ["1"])["cell_id"].to_pylist() == [1]
+
+
 def test_find_in_text_tables(root: Path) -> None:
     store = store_at(root)
     assert store.find("towers", "city", [CITY])["cell_id"].to_pylist() == [1]
@@ -281,7 +288,6 @@ def test_find_in_text_tables(root: Path) -> None:
     [
         (lambda s: s.sample("nope", 5), "no table 'nope'"),
         (lambda s: s.find("sessions", "nope", [1]), "no column 'nope'"),
-        (lambda s: s.find("sessions", "session_id", ["ghunter"]), "do not fit its type int64: (?!.*ghunter)"),
         (lambda s: list(s.scan("sessions", columns=["nope"])), "no column 'nope'"),
     ],
 )
