@@ -8,6 +8,7 @@ text and time, the other personal information in the text redacted.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 
 import pyarrow as pa
@@ -101,28 +102,38 @@ def _not_already_own(rows: pa.Table, own: Sequence[TableRecords], store: str, ta
     mine = [r.rows for r in own if (r.store, r.table) == (store, table) and not r.mention_only]
     if not mine or rows.num_rows == 0:
         return rows
-    seen = {tuple(row.values()) for part in mine for row in part.to_pylist()}
-    keep = [tuple(row.values()) not in seen for row in rows.select(mine[0].column_names).to_pylist()]
+    seen = {_as_stored(row) for part in mine for row in part.to_pylist()}
+    keep = [_as_stored(row) not in seen for row in rows.select(mine[0].column_names).to_pylist()]
     return rows.filter(pa.array(keep, pa.bool_()))
 
 
+def _as_stored(row: dict[str, object]) -> str:
+    """A row as one comparable value, documents included (a JSON record's objects and lists)."""
+    return json.dumps(list(row.values()), sort_keys=True, default=str)
+
+
 def _redacted(rows: pa.Table, column: str, ids: set[str]) -> pa.Table:
-    """Someone else's text: every personal detail in it that is not the consumer's own is redacted."""
+    """Someone else's text: every personal detail in it that is not the consumer's own is redacted.
+
+    The consumer's identifiers are kept whole (no part of their email is a stranger's URL); of two
+    details that overlap, the wider is redacted (a stranger's whole email, not only its domain)."""
     engine = build_analyzer("auto").engine
-    lowered = {v.lower() for v in ids}
+    own = identifier_pattern(ids)
     texts: list[str | None] = []
     for text in rows.column(column).to_pylist():
         if text is None:
             texts.append(None)
             continue
-        spans = [r for r in engine.analyze(str(text), language=LANGUAGE) if r.score >= 0.4]
-        out, limit = str(text), len(str(text))
-        for span in sorted(spans, key=lambda r: (r.start, -r.end), reverse=True):
-            if span.end > limit:
-                continue  # overlaps a span already redacted
-            if out[span.start : span.end].lower() not in lowered:
-                out = out[: span.start] + REDACTED + out[span.end :]
-            limit = span.start
+        out = str(text)
+        kept = [(m.start(), m.end()) for m in own.finditer(out)]
+        spans = [r for r in engine.analyze(out, language=LANGUAGE) if r.score >= 0.4]
+        chosen: list[tuple[int, int]] = []
+        for span in sorted(spans, key=lambda r: (r.start - r.end, r.start)):  # widest first
+            taken = kept + chosen
+            if all(span.end <= start or end <= span.start for start, end in taken):
+                chosen.append((span.start, span.end))
+        for start, end in sorted(chosen, reverse=True):
+            out = out[:start] + REDACTED + out[end:]
         texts.append(out)
     index = rows.column_names.index(column)
     return rows.set_column(index, column, pa.array(texts, pa.string()))

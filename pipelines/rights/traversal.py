@@ -423,8 +423,11 @@ def _attribute(rows: pa.Table, lookup: _Lookup, wanted: Mapping[object, set[int]
         key = pc.utf8_lower(key)
     pairs = [(str(v).lower() if lookup.casefold else str(v), c) for v, cs in wanted.items() for c in cs]
     owners = pa.table({KEY: [p[0] for p in pairs], CONSUMER: pa.array([p[1] for p in pairs], pa.int32())})
-    keyed = rows.append_column(KEY, key).append_column(ROW, _digest(rows))
-    return keyed.join(owners, keys=KEY, join_type="inner")
+    # Arrow joins no nested columns (a JSON document's struct): join the row numbers, then take the rows.
+    numbers = pa.table({KEY: key, ROW: pa.array(range(rows.num_rows), pa.int64())})
+    matched = numbers.join(owners, keys=KEY, join_type="inner")
+    taken = rows.append_column(ROW, _digest(rows)).take(matched.column(ROW))
+    return taken.append_column(KEY, matched.column(KEY)).append_column(CONSUMER, matched.column(CONSUMER))
 
 
 def _digest(rows: pa.Table) -> pa.Array:

@@ -288,6 +288,12 @@ def test_find_in_text_tables(root: Path) -> None:
     [
         (lambda s: s.sample("nope", 5), "no table 'nope'"),
         (lambda s: s.find("sessions", "nope", [1]), "no column 'nope'"),
+        (  # a change the column cannot hold: one line, never the value
+            lambda s: s.apply(
+                [TableChange("sessions", ("session_id",), pa.table({"session_id": ["ghunter"]}))]
+            ),
+            "do not fit its type int64: (?!.*ghunter)",
+        ),
         (lambda s: list(s.scan("sessions", columns=["nope"])), "no column 'nope'"),
     ],
 )
