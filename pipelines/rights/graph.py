@@ -14,7 +14,7 @@ from pathlib import Path
 from connectors import ColumnRef, Estate, Link
 from pipelines.rights.identity import ENTITIES
 from pipelines.rights.model import ColumnMeaning
-from pipelines.rights.ownership import Reference, owned_tables
+from pipelines.rights.ownership import owned_tables
 
 TableKey = tuple[str, str]
 # Entities whose value identifies one consumer: a table holding one is somebody's.
@@ -130,13 +130,9 @@ class Catalog:
             if any((m.entity in IDENTIFYING and m.category) or m.held & IDENTIFYING for m in columns.values())
         }
 
-    def references(self) -> list[Reference]:
+    def references(self) -> list[Edge]:
         """Every link that is a reference between two tables (not a same identity, not a self-reference)."""
-        return [
-            Reference(e.source, e.source_column, e.target, e.target_column)
-            for e in self.edges
-            if not e.same_identity and e.source != e.target
-        ]
+        return [e for e in self.edges if not e.same_identity and e.source != e.target]
 
 
 def _document_meaning(leaves: list[ColumnMeaning]) -> ColumnMeaning:

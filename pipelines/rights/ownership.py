@@ -25,7 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from pipelines.rights.graph import Edge
 
 TableKey = tuple[str, str]
 Role = Literal["subject", "owned", "shared", "reference", "other_person"]
@@ -71,22 +74,7 @@ class Owner:
                 self.values.setdefault((table, column), set()).add(str(value))
 
 
-@dataclass(frozen=True)
-class Reference:
-    """`source.column` refers to `target.column` (a link of the estate, not a same identity)."""
-
-    source: TableKey
-    source_column: str
-    target: TableKey
-    target_column: str
-
-    def describe(self) -> str:
-        return f"{self.source[1]}.{self.source_column} -> {self.target[1]}.{self.target_column}"
-
-
-def foreign_reference(
-    owner: Owner, row: dict[str, object], references: Iterable[Reference]
-) -> Reference | None:
+def foreign_reference(owner: Owner, row: dict[str, object], references: Iterable[Edge]) -> Edge | None:
     """The reference of `row` (a row of the references' source) to an anchor row not the owner's."""
     for ref in references:
         value = row.get(ref.source_column)
@@ -97,7 +85,7 @@ def foreign_reference(
 
 
 def referenced_role(
-    table: TableKey, persons: set[TableKey], holders: set[TableKey], foreign: Reference | None
+    table: TableKey, persons: set[TableKey], holders: set[TableKey], foreign: Edge | None
 ) -> tuple[Role | None, str]:
     """The role of a row the consumer's rows refer to, and why; None: decided by who else refers to it."""
     if table in persons:

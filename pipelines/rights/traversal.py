@@ -24,11 +24,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import Store
-from pipelines.rights.graph import Catalog, TableKey
+from pipelines.rights.graph import Catalog, Edge, TableKey
 from pipelines.rights.model import Identity, TableRecords
 from pipelines.rights.ownership import (
     Owner,
-    Reference,
     Role,
     foreign_reference,
     referenced_role,
@@ -57,7 +56,7 @@ class _Lookup:
     casefold: bool
     via: str
     step: str  # SUBJECT, PERSON, TRANSIT, REFERRER, REFERENCED or REFERENCE
-    ref: Reference | None = None  # the reference followed (its source holds the values asked)
+    ref: Edge | None = None  # the reference followed (its source holds the values asked)
 
 
 @dataclass
@@ -328,7 +327,7 @@ class Traversal:
         target_column: str,
         source_column: str,
         step: str,
-        ref: Reference | None,
+        ref: Edge | None,
         via: str = "",
     ) -> None:
         casefold = self._is_email(target, target_column)
@@ -347,7 +346,7 @@ class Traversal:
         meaning = self.catalog.meanings.get(table, {}).get(column)
         return meaning is not None and meaning.entity == "EMAIL_ADDRESS"
 
-    def _refs_from(self, table: TableKey) -> list[Reference]:
+    def _refs_from(self, table: TableKey) -> list[Edge]:
         return [r for r in self.references if r.source == table]
 
     def _ask(self, lookup: _Lookup, wanted: Mapping[object, set[int]]) -> pa.Table:
