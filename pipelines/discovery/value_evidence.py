@@ -28,6 +28,7 @@ MAX_FREE_TEXT = 12  # values of a free-text column analysed for the kinds of PI 
 COVERAGE = 0.8  # a result must cover this share of the value
 MAX_VALUE_CHARS = 2_000  # longer values are no one entity's whole value: only free text
 MAX_TEXT_CHARS = 1_500  # free text: the analyzer (spaCy NER) reads this much of a value, cut at a space
+FEW_VALUES = 64  # values matched one by one rather than in one RE2 call
 NER_ENTITIES = ("PERSON", "LOCATION", "NRP", "ORGANIZATION")
 
 
@@ -140,8 +141,11 @@ def _pattern_candidates(recognizer: PatternRecognizer, values: pa.Array) -> Iter
 
 
 def _search(values: pa.Array, pattern: str) -> pa.Array:
-    """Presidio's search semantics (case-insensitive), in RE2 where it can, else Presidio's `regex`."""
-    if pattern not in _NOT_RE2:
+    """Presidio's search semantics (case-insensitive), in RE2 where it can, else Presidio's `regex`.
+
+    A few values go through Presidio's own (cached) expression: Arrow compiles RE2 on every call,
+    which costs more than matching a few dozen values one by one."""
+    if pattern not in _NOT_RE2 and len(values) > FEW_VALUES:
         try:
             return pc.match_substring_regex(values, pattern, ignore_case=True)
         except pa.ArrowInvalid:  # lookarounds and other constructs RE2 lacks

@@ -54,12 +54,14 @@ class FullValueRead:
     cluster: str | None = None
     workers: int | None = None
     progress: Progress | None = None
-    batch_size: int = 65_536
+    batch_size: int = 262_144  # rows per record batch: memory per column is bounded by it
     summary: ReadSummary | None = field(default=None, init=False)
 
     def __call__(self, tables: Sequence[TableFindings]) -> dict[ColumnKey, ColumnReading]:
         started = time.perf_counter()
-        tasks = read_tasks(self.estate, [(key[0], info) for key, info, _ in tables], self.batch_size)
+        tasks = read_tasks(
+            self.estate, [(key[0], info, found) for key, info, found in tables], self.batch_size
+        )
         tallies = run_tasks(read_split, tasks, self.cluster, self.workers, self.progress)
         columns = combined(tallies)
         readings: dict[ColumnKey, ColumnReading] = {}

@@ -9,11 +9,25 @@ Only patterns that can decide without context take part: one scoring at least `S
 any pattern of a recognizer whose validation (Luhn, mod-97, ...) can make a match certain.
 URLs are left to the sample: the URL pattern (every top-level domain) alone costs more than all
 the others together, and a URL in a value names a page more often than a person.
+
+Cost: Arrow compiles an expression on every call, and the combined one takes milliseconds to
+compile, so one call covers the values of every column of a record batch. A column the sample
+classified is checked first against its own entity's patterns, anchored (cheap: RE2 stops at the
+first character that does not fit); only its other values go through the combined expression.
+That changes no result: a value the anchored expression admits, the combined one admits too.
+Integers shorter than any pattern can match are never cast to text.
+
+The combined expression can outgrow RE2's DFA on some shapes of values (hex digests, UUIDs,
+base64, order numbers: every position starts a partial match of many patterns) and then runs on
+RE2's NFA, a thousand times slower. A column's first values are timed against it once
+(`is_costly`); a column where it is slow is matched in parts of `PART` patterns instead, each of
+which stays within the DFA. The parts together admit exactly what the whole does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -26,10 +40,28 @@ from pipelines.discovery.context import ASSOCIATED
 from pipelines.discovery.value_evidence import NER_ENTITIES
 from pipelines.discovery.value_shapes import SHAPES
 
-# Recognizers that are not patterns, with a superset of what they accept (their own check follows).
-PREFILTERS = {"PHONE_NUMBER": r"\+?\(?\d(?:[\s().\-/]{0,2}\d){9,14}"}  # 10-15 digits
+# Recognizers that are not patterns, and patterns no DFA holds, with a superset of what they
+# accept (their own check follows).
+PREFILTERS = {
+    "PHONE_NUMBER": r"\+?\(?\d(?:[\s().\-/]{0,2}\d){9,14}",  # 10-15 digits
+    # `(bc1|[13])[a-zA-HJ-NP-Z0-9]{25,59}`: every 1 and 3 of a hex digest starts a count of its own
+    "CRYPTO": r"[a-zA-HJ-NP-Z0-9]{26}",
+}
+PART = 8  # patterns per expression where the whole alternation is slow on a column
+PROBE = 512  # distinct values of a column timed against the whole alternation
+COSTLY_SECONDS = 2e-6  # per value: the DFA runs at ~0.3 us per short value, the NFA at 100+
 ANY_VALUE = r"[\s\S]"  # a pattern RE2 cannot hold even relaxed: every value is a candidate
 NOT_READ_IN_FULL = frozenset({"URL"})
+
+
+@dataclass(frozen=True)
+class ColumnValues:
+    """The distinct values of one column of a batch, as text, and what the sample found it holds."""
+
+    values: pa.Array  # string, no nulls
+    numeric: bool  # stored as a number: only the recognizers of entities stored as numbers apply
+    entity: str | None = None
+    in_parts: bool = False  # matched against the patterns in parts (see `is_costly`)
 
 
 @dataclass(frozen=True)
@@ -39,20 +71,119 @@ class ValuePatterns:
     recognizers: tuple[EntityRecognizer, ...]
     text: str  # one RE2 alternation over every recognizer's relaxed patterns
     integer: str | None  # the same over the recognizers whose entity may be stored as a number
+    text_parts: tuple[str, ...]  # the text alternation cut into expressions of PART patterns
+    integer_parts: tuple[str, ...]
+    own_text: Mapping[str, str]  # entity -> its recognizers' relaxed patterns, anchored to the value
+    own_integer: Mapping[str, str]  # the same, for the entities that may be stored as a number
+    min_digits: int  # the fewest digits of an integer the integer alternation can match
 
-    def candidates(self, values: pa.Array, numeric: bool) -> pa.Array:
-        """A boolean mask: which values any recognizer could match."""
-        pattern = self.integer if numeric else self.text
-        if pattern is None:
-            return pa.nulls(len(values), pa.bool_()).fill_null(False)
-        return pc.match_substring_regex(values, pattern, ignore_case=True)
+    def candidates(self, columns: Sequence[ColumnValues]) -> list[pa.Array]:
+        """Per column, a boolean mask of the values any recognizer could match: each column's own
+        entity first, then one pass (per part) over the other values of all the columns at once."""
+        masks = [_none(len(c.values)) for c in columns]
+        for numeric, whole, parts in (
+            (False, self.text, self.text_parts),
+            (True, self.integer, self.integer_parts),
+        ):
+            if whole is None:
+                continue
+            for in_parts, patterns in ((False, (whole,)), (True, parts)):
+                chosen = [i for i, c in enumerate(columns) if c.numeric == numeric and c.in_parts == in_parts]
+                if chosen:
+                    found = self._matched([columns[i] for i in chosen], numeric, patterns)
+                    for index, mask in zip(chosen, found, strict=True):
+                        masks[index] = mask
+        return masks
+
+    def _matched(
+        self, columns: Sequence[ColumnValues], numeric: bool, patterns: Sequence[str]
+    ) -> list[pa.Array]:
+        own = self.own_integer if numeric else self.own_text
+        anchored = [own.get(c.entity or "") for c in columns]
+        mine = [
+            _matches(c.values, a) if a else _none(len(c.values))
+            for c, a in zip(columns, anchored, strict=True)
+        ]
+        rests = [pc.filter(c.values, pc.invert(m)) for c, m in zip(columns, mine, strict=True)]
+        found = _any_match(pa.concat_arrays(rests), patterns)
+        masks, offset = [], 0
+        for matched, rest in zip(mine, rests, strict=True):
+            part = found.slice(offset, len(rest))
+            offset += len(rest)
+            masks.append(pc.replace_with_mask(matched, pc.invert(matched), part) if len(rest) else matched)
+        return masks
+
+    def is_costly(self, values: pa.Array, numeric: bool) -> bool:
+        """Whether the whole alternation runs on RE2's NFA for values like these (timed on a few)."""
+        combined = self.integer if numeric else self.text
+        if combined is None or not len(values):
+            return False
+        probe = values.slice(0, PROBE)
+        started = time.perf_counter()
+        _matches(probe, combined)
+        return (time.perf_counter() - started) / len(probe) > COSTLY_SECONDS
 
 
 def value_patterns(recognizers: Sequence[EntityRecognizer], categories: CategoryMap) -> ValuePatterns:
     """The prefilter of every recognizer whose entity is personal information without context."""
     chosen = tuple(r for r in recognizers if _finds_pi(r, categories) and _prefilters(r))
     numeric = [r for r in chosen if any("integer" in _kinds(e) for e in r.supported_entities)]
-    return ValuePatterns(chosen, _alternation(chosen), _alternation(numeric) if numeric else None)
+    integer = _alternation(numeric) if numeric else None
+    return ValuePatterns(
+        chosen,
+        _alternation(chosen),
+        integer,
+        _parts(chosen),
+        _parts(numeric),
+        _anchored(chosen),
+        _anchored(numeric),
+        _fewest_digits(integer),
+    )
+
+
+def _matches(values: pa.Array, pattern: str) -> pa.Array:
+    return pc.match_substring_regex(values, pattern, ignore_case=True)
+
+
+def _any_match(values: pa.Array, patterns: Sequence[str]) -> pa.Array:
+    found = _matches(values, patterns[0])
+    for pattern in patterns[1:]:
+        found = pc.or_(found, _matches(values, pattern))
+    return found
+
+
+def _none(length: int) -> pa.Array:
+    return pa.array([False] * length, pa.bool_())
+
+
+def _anchored(recognizers: Sequence[EntityRecognizer]) -> dict[str, str]:
+    """Per entity, its recognizers' prefilters as one expression that must match the whole value."""
+    by_entity: dict[str, list[str]] = {}
+    for recognizer in recognizers:
+        for entity in recognizer.supported_entities:
+            by_entity.setdefault(entity, []).extend(_re2_or_any(p) for p in _prefilters(recognizer))
+    return {
+        entity: "^(?:" + "|".join(f"(?:{p})" for p in found) + ")$"
+        for entity, found in by_entity.items()
+        if ANY_VALUE not in found
+    }
+
+
+MAX_DIGITS = 40  # longer than any identifier stored as a number (a decimal(38, 0) holds 38 digits)
+
+
+def _fewest_digits(pattern: str | None) -> int:
+    """The fewest digits of a run of digits the pattern admits (probed with every digit repeated
+    and a counting sequence), so that shorter integers need not be cast and matched."""
+    if pattern is None:
+        return MAX_DIGITS + 1
+    for digits in range(1, MAX_DIGITS + 1):
+        probes = [str(d) * digits for d in range(10)] + [
+            (s * 4)[:digits] for s in ("1234567890", "0123456789")
+        ]
+        if pc.any(_matches(pa.array(probes), pattern)).as_py():
+            return digits
+    return MAX_DIGITS + 1
 
 
 def _finds_pi(recognizer: EntityRecognizer, categories: CategoryMap) -> bool:
@@ -72,6 +203,9 @@ def _kinds(entity: str) -> frozenset[str]:
 
 
 def _prefilters(recognizer: EntityRecognizer) -> list[str]:
+    overridden = [PREFILTERS[e] for e in recognizer.supported_entities if e in PREFILTERS]
+    if overridden:
+        return overridden
     if isinstance(recognizer, PatternRecognizer):
         validates = type(recognizer).validate_result is not PatternRecognizer.validate_result
         patterns: list[Pattern] = getattr(recognizer, "patterns", [])
@@ -79,11 +213,16 @@ def _prefilters(recognizer: EntityRecognizer) -> list[str]:
         if recognizer.deny_list and recognizer.deny_list_score >= STRONG_SCORE:
             found.append("|".join(_literal(w) for w in recognizer.deny_list))
         return found
-    return [PREFILTERS[e] for e in recognizer.supported_entities if e in PREFILTERS]
+    return []
 
 
 def _alternation(recognizers: Sequence[EntityRecognizer]) -> str:
     return "|".join(f"(?:{_re2_or_any(p)})" for r in recognizers for p in _prefilters(r))
+
+
+def _parts(recognizers: Sequence[EntityRecognizer]) -> tuple[str, ...]:
+    each = [f"(?:{_re2_or_any(p)})" for r in recognizers for p in _prefilters(r)]
+    return tuple("|".join(each[i : i + PART]) for i in range(0, len(each), PART))
 
 
 def _re2_or_any(pattern: str) -> str:

@@ -20,9 +20,26 @@ from connectors import Split, StoreError, load_estate, open_store
 from mappings import load_categories
 from pipelines.discovery.analyzer import LANGUAGE, AnalyzerSetup, build_analyzer
 from pipelines.discovery.classify import ALONE_SCORE
-from pipelines.discovery.full_values.patterns import ValuePatterns, value_patterns
+from pipelines.discovery.full_values.patterns import PREFILTERS, ColumnValues, ValuePatterns, value_patterns
 from pipelines.discovery.full_values.tally import ColumnTally, EntityMatches, SplitTally
-from pipelines.discovery.value_evidence import _full_value_results, _pattern_candidates, mask
+from pipelines.discovery.value_evidence import COVERAGE, _full_value_results, _pattern_candidates, mask
+
+FREE_TEXT = "FREE_TEXT"  # the sample's finding for a column of free text (classify.py)
+
+
+@dataclass(frozen=True)
+class ReadColumn:
+    """One column a task reads, with what the sample found in it."""
+
+    name: str
+    numeric: bool  # stored as a number (only recognizers whose entity may be one look at it)
+    entity: str | None = None  # the sample's finding: FREE_TEXT, an entity, or None
+
+    @property
+    def coverage(self) -> float:
+        """Free text mentions PI anywhere; any other value counts only as a whole (a name inside a
+        hash is no one's)."""
+        return 0.0 if self.entity == FREE_TEXT else COVERAGE
 
 
 @dataclass(frozen=True)
@@ -31,23 +48,23 @@ class ReadTask:
 
     estate_file: str
     store: str
-    split: Split
-    columns: tuple[tuple[str, bool], ...]  # (column, stored as a number)
+    splits: tuple[Split, ...]  # of one table
+    columns: tuple[ReadColumn, ...]
     budget: int  # distinct candidates validated per column
     batch_size: int = 65_536
 
 
 def read_split(task: ReadTask) -> SplitTally:
     """The task's tallies; a store error becomes the tally's `error` (one line), never an exception."""
-    result = SplitTally(task.store, task.split.table)
+    result = SplitTally(task.store, task.splits[0].table)
     setup, patterns = _recognizers()
-    columns = {name: _ColumnRead(numeric, task.budget) for name, numeric in task.columns}
+    columns = {column.name: _ColumnRead(column, task.budget) for column in task.columns}
     try:
         estate = load_estate(task.estate_file)
         with open_store(task.store, estate.stores[task.store]) as store:
-            for batch in store.scan_split(task.split, list(columns), task.batch_size):
-                for name, read in columns.items():
-                    read.batch(batch.column(name), setup, patterns)
+            for split in task.splits:
+                for batch in store.scan_split(split, list(columns), task.batch_size):
+                    _read_batch(batch, columns, setup, patterns)
     except (StoreError, pa.ArrowException, OSError) as err:
         result.error = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         return result
@@ -63,41 +80,51 @@ def _recognizers() -> tuple[AnalyzerSetup, ValuePatterns]:
     return setup, value_patterns(recognizers, load_categories())
 
 
+def _read_batch(
+    batch: pa.RecordBatch, columns: dict[str, _ColumnRead], setup: AnalyzerSetup, patterns: ValuePatterns
+) -> None:
+    """Every column of the batch: distinct values, one prefilter pass for all, then the counts."""
+    distinct: list[tuple[_ColumnRead, pa.Array, np.ndarray]] = []
+    for name, read in columns.items():
+        texts = read.texts(batch.column(name), patterns.min_digits)
+        if texts is None or not len(texts):
+            continue
+        counts = pc.value_counts(texts)
+        values, weights = counts.field("values"), counts.field("counts")
+        valid = pc.is_valid(values)
+        values = pc.filter(values, valid)
+        if read.in_parts is None:
+            read.in_parts = patterns.is_costly(values, read.column.numeric)
+        distinct.append((read, values, np.asarray(pc.filter(weights, valid))))
+    found = patterns.candidates(
+        [ColumnValues(v, r.column.numeric, r.column.entity, bool(r.in_parts)) for r, v, _ in distinct]
+    )
+    for (read, values, weights), keep in zip(distinct, found, strict=True):
+        read.count(pc.filter(values, keep), weights[np.asarray(keep, dtype=bool)], setup, patterns)
+
+
 @dataclass
 class _ColumnRead:
-    numeric: bool
+    column: ReadColumn
     budget: int
     rows: int = 0
     candidate_rows: int = 0
     unreadable: str = ""
+    in_parts: bool | None = None  # matched in parts (decided on the first values; see patterns.py)
     checked: list[str] = field(default_factory=list)  # distinct candidates validated
     found: list[dict[str, tuple[float, str]]] = field(default_factory=list)  # per checked: entity -> score
     counts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # rows per checked value
 
-    def batch(
-        self, column: pa.Array | pa.ChunkedArray, setup: AnalyzerSetup, patterns: ValuePatterns
-    ) -> None:
+    def texts(self, column: pa.Array | pa.ChunkedArray, min_digits: int) -> pa.Array | None:
+        """The batch's values as text: of a number column, only those with enough digits to be one
+        of the identifiers stored as numbers (the others cannot match)."""
         self.rows += len(column)
-        texts = self._texts(column)
-        if texts is None:
-            return
-        counts = pc.value_counts(texts)
-        values, weights = counts.field("values"), counts.field("counts")
-        keep = pc.and_kleene(pc.is_valid(values), patterns.candidates(values, self.numeric))
-        values, weights = pc.filter(values, keep), np.asarray(pc.filter(weights, keep))
-        self.candidate_rows += int(weights.sum())
-        self._check_new(values, setup, patterns)
-        index = pc.index_in(values, value_set=pa.array(self.checked, pa.string()))
-        known = np.asarray(index.is_valid())
-        positions = np.asarray(index.fill_null(0))[known]
-        self.counts += np.bincount(positions, weights=weights[known], minlength=len(self.checked)).astype(
-            np.int64
-        )
-
-    def _texts(self, column: pa.Array | pa.ChunkedArray) -> pa.Array | None:
         array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
         if pa.types.is_dictionary(array.type):
             array = array.dictionary_decode()
+        if pa.types.is_integer(array.type):
+            floor = 10 ** (min_digits - 1)
+            array = pc.filter(array, pc.greater_equal(pc.abs_checked(pc.cast(array, pa.float64())), floor))
         if (
             pa.types.is_integer(array.type)
             or pa.types.is_decimal(array.type)
@@ -110,13 +137,26 @@ class _ColumnRead:
                 return None
         return pc.cast(array, pa.string())
 
+    def count(
+        self, values: pa.Array, weights: np.ndarray, setup: AnalyzerSetup, patterns: ValuePatterns
+    ) -> None:
+        """Add a batch's distinct candidate values (with their rows): new ones validated within budget."""
+        self.candidate_rows += int(weights.sum())
+        self._check_new(values, setup, patterns)
+        index = pc.index_in(values, value_set=pa.array(self.checked, pa.string()))
+        known = np.asarray(index.is_valid())
+        positions = np.asarray(index.fill_null(0))[known]
+        self.counts += np.bincount(positions, weights=weights[known], minlength=len(self.checked)).astype(
+            np.int64
+        )
+
     def _check_new(self, values: pa.Array, setup: AnalyzerSetup, patterns: ValuePatterns) -> None:
         room = self.budget - len(self.checked)
         if room <= 0 or not len(values):
             return
         new = pc.filter(values, pc.invert(pc.is_in(values, value_set=pa.array(self.checked, pa.string()))))
         new = new.slice(0, room)
-        for recognizer_found in _validated(new, setup, patterns):
+        for recognizer_found in _validated(new, setup, patterns, self.column.coverage):
             self.found.append(recognizer_found)
         self.checked.extend(new.to_pylist())
         self.counts = np.concatenate([self.counts, np.zeros(len(new), np.int64)])
@@ -136,7 +176,7 @@ class _ColumnRead:
 
 
 def _validated(
-    values: pa.Array, setup: AnalyzerSetup, patterns: ValuePatterns
+    values: pa.Array, setup: AnalyzerSetup, patterns: ValuePatterns, coverage: float
 ) -> list[dict[str, tuple[float, str]]]:
     """Per value: the entities the recognizers themselves confirm in it, with score and masked example."""
     texts: list[str] = values.to_pylist()
@@ -144,7 +184,7 @@ def _validated(
     for recognizer in patterns.recognizers:
         indexes = _candidate_indexes(recognizer, values)
         for index in indexes:
-            for result in _full_value_results(setup, recognizer, texts[index], coverage=0.0):
+            for result in _full_value_results(setup, recognizer, texts[index], coverage):
                 if result.score < ALONE_SCORE:
                     continue
                 example = mask(texts[index][result.start : result.end])
@@ -157,4 +197,8 @@ def _validated(
 def _candidate_indexes(recognizer: EntityRecognizer, values: pa.Array) -> list[int]:
     if isinstance(recognizer, PatternRecognizer):
         return list(_pattern_candidates(recognizer, values))
-    return list(range(len(values)))  # phone numbers: the recognizer's own matcher decides
+    prefilters = [PREFILTERS[e] for e in recognizer.supported_entities if e in PREFILTERS]
+    if not prefilters:
+        return list(range(len(values)))
+    admitted = pc.match_substring_regex(values, "|".join(prefilters), ignore_case=True)
+    return pc.indices_nonzero(admitted).to_pylist()  # type: ignore[no-any-return]  # phone numbers

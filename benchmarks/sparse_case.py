@@ -1,5 +1,7 @@
 """A planted sparse case: a device app log whose free text holds an email in 0.05% of its rows,
-none of them among the rows the scan's sample reads (so the sampled scan alone cannot see them)."""
+none of them among the rows the scan's sample reads (so the sampled scan alone cannot see them).
+
+Used by the full-value tests (200,000 rows) and by `benchmarks.full_values` (millions of rows)."""
 
 from __future__ import annotations
 
@@ -12,13 +14,14 @@ import pyarrow.parquet as pq
 from connectors import load_estate, open_store
 
 ROWS = 200_000
-PLANTED = 100  # 0.05%
+PLANTED = round(ROWS * 0.0005)
+SHARE = PLANTED / ROWS  # 0.05% of the rows hold an email
 GROUP_ROWS = 16_384
 TABLE = "app_logs"
 
 
-def plant_sparse_emails(estate_file: Path, seed: int = 3) -> list[int]:
-    """Write device_logs/app_logs.parquet; returns the line ids holding an email."""
+def plant_sparse_emails(estate_file: Path, seed: int = 3, rows: int = ROWS) -> list[int]:
+    """Write device_logs/app_logs.parquet of `rows` rows; returns the line ids holding an email."""
     estate = load_estate(estate_file)
     folder = Path(estate.stores["device_logs"].path)  # type: ignore[union-attr]
     with open_store("device_logs", estate.stores["device_logs"]) as store:
@@ -27,12 +30,12 @@ def plant_sparse_emails(estate_file: Path, seed: int = 3) -> list[int]:
     messages = [
         f"modem heartbeat seq {i} battery {rng.integers(1, 100)}% signal -{rng.integers(50, 110)} dBm "
         f"uptime {rng.integers(1, 10**6)} s fw 4.{i % 7}.{i % 3}"
-        for i in range(ROWS)
+        for i in range(rows)
     ]
     table = pa.table(
         {
-            "line_id": pa.array(np.arange(ROWS, dtype=np.int64)),
-            "imsi": pa.array([imsis[i] for i in rng.integers(0, len(imsis), ROWS)], pa.string()),
+            "line_id": pa.array(np.arange(rows, dtype=np.int64)),
+            "imsi": pa.array([imsis[i] for i in rng.integers(0, len(imsis), rows)], pa.string()),
             "message": pa.array(messages, pa.string()),
         }
     )
@@ -40,8 +43,8 @@ def plant_sparse_emails(estate_file: Path, seed: int = 3) -> list[int]:
     pq.write_table(table, path, row_group_size=GROUP_ROWS)
     with open_store("device_logs", estate.stores["device_logs"]) as store:
         seen = set(store.sample(TABLE, 1_000, ["line_id"], seed=0).column("line_id").to_pylist())
-    unseen = np.array([i for i in range(ROWS) if i not in seen])
-    planted = sorted(rng.choice(unseen, PLANTED, replace=False).tolist())
+    unseen = np.array([i for i in range(rows) if i not in seen])
+    planted = sorted(rng.choice(unseen, round(rows * SHARE), replace=False).tolist())
     for line in planted:
         messages[line] = f"{messages[line]} contact owner.{line}@example.org for a reset"
     pq.write_table(
