@@ -34,8 +34,10 @@ def run_tasks(
     cluster: str | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    client: Any = None,
 ) -> list[Result]:
-    """`function(task)` for every task, on the cluster named; the results in the order of `tasks`."""
+    """`function(task)` for every task, on the cluster named (or on `client`, one `started` before);
+    the results in the order of `tasks`."""
     report = progress or (lambda done, total: None)
     if cluster == IN_PROCESS:
         results = []
@@ -43,16 +45,39 @@ def run_tasks(
             results.append(function(task))
             report(done, len(tasks))
         return results
-    from distributed import as_completed
+    if client is not None:
+        return _gathered(client, function, tasks, report)
+    with _client(cluster, workers) as opened:
+        return _gathered(opened, function, tasks, report)
+
+
+@contextmanager
+def started(cluster: str | None, workers: int | None, warm: Callable[[], object]) -> Iterator[Any]:
+    """A client of the cluster named, for the block: every worker starts `warm` (imports, caches)
+    at once in the background, while the caller goes on; `None` when tasks run in this process."""
+    if cluster == IN_PROCESS:
+        yield None
+        return
+    from distributed import fire_and_forget
 
     with _client(cluster, workers) as client:
-        futures = client.map(function, list(tasks), pure=False)
-        order = {future.key: index for index, future in enumerate(futures)}
-        gathered: dict[int, Result] = {}
-        finished = as_completed(futures)  # type: ignore[no-untyped-call]
-        for done, future in enumerate(finished, start=1):
-            gathered[order[future.key]] = future.result()
-            report(done, len(futures))
+        for worker in client.scheduler_info()["workers"]:
+            fire_and_forget(client.submit(warm, pure=False, workers=[worker], allow_other_workers=False))  # type: ignore[no-untyped-call]
+        yield client
+
+
+def _gathered(
+    client: Any, function: Callable[[Task], Result], tasks: Sequence[Task], report: Progress
+) -> list[Result]:
+    from distributed import as_completed
+
+    futures = client.map(function, list(tasks), pure=False)
+    order = {future.key: index for index, future in enumerate(futures)}
+    gathered: dict[int, Result] = {}
+    finished = as_completed(futures)  # type: ignore[no-untyped-call]
+    for done, future in enumerate(finished, start=1):
+        gathered[order[future.key]] = future.result()
+        report(done, len(futures))
     return [gathered[index] for index in range(len(futures))]
 
 

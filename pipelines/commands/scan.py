@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
     if args.cluster is not None and not (args.full_values or args.suppression is not None):
         raise InputError("--cluster: only with --full-values or --suppression")
     read = _full_value_read(args) if args.full_values else None
-    inventory = inventory_of(args.estate, args.out, args.sample, full=args.full, full_read=read)
+    with read.cluster_started() if read is not None else nullcontext():
+        inventory = inventory_of(args.estate, args.out, args.sample, full=args.full, full_read=read)
     summarise([r.as_dict() for r in inventory.columns], args.out)
     if read is not None and read.summary is not None:
         from pipelines.discovery.full_values.progress import report_full_read

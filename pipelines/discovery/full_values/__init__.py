@@ -9,16 +9,18 @@ the tasks' counters (`tally`) and reclassifies what the sample missed (`reclassi
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from connectors import Estate, TableInfo
 from pipelines.discovery.classify import ColumnFinding
 from pipelines.discovery.full_values.plan import read_tasks
-from pipelines.discovery.full_values.reading import read_split
+from pipelines.discovery.full_values.reading import read_split, warm_up
 from pipelines.discovery.full_values.reclassify import FULL_VALUES, SAMPLE, refined
 from pipelines.discovery.full_values.tally import ColumnTally, combined
-from pipelines.engine import Progress, run_tasks
+from pipelines.engine import Progress, run_tasks, started
 
 ColumnKey = tuple[str, str, str]  # store, table, column
 TableFindings = tuple[tuple[str, str], TableInfo, list[ColumnFinding]]
@@ -56,13 +58,25 @@ class FullValueRead:
     progress: Progress | None = None
     batch_size: int = 262_144  # rows per record batch: memory per column is bounded by it
     summary: ReadSummary | None = field(default=None, init=False)
+    _client: Any = field(default=None, init=False, repr=False)
+
+    @contextmanager
+    def cluster_started(self) -> Iterator[None]:
+        """Start the cluster for the block (the sampled scan runs in it): its workers load the
+        recognizers meanwhile, and the read finds them ready."""
+        with started(self.cluster, self.workers, warm_up) as client:
+            self._client = client
+            try:
+                yield
+            finally:
+                self._client = None
 
     def __call__(self, tables: Sequence[TableFindings]) -> dict[ColumnKey, ColumnReading]:
         started = time.perf_counter()
         tasks = read_tasks(
             self.estate, [(key[0], info, found) for key, info, found in tables], self.batch_size
         )
-        tallies = run_tasks(read_split, tasks, self.cluster, self.workers, self.progress)
+        tallies = run_tasks(read_split, tasks, self.cluster, self.workers, self.progress, self._client)
         columns = combined(tallies)
         readings: dict[ColumnKey, ColumnReading] = {}
         for key, _, findings in tables:

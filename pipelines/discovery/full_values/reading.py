@@ -22,7 +22,13 @@ from pipelines.discovery.analyzer import LANGUAGE, AnalyzerSetup, build_analyzer
 from pipelines.discovery.classify import ALONE_SCORE
 from pipelines.discovery.full_values.patterns import PREFILTERS, ColumnValues, ValuePatterns, value_patterns
 from pipelines.discovery.full_values.tally import ColumnTally, EntityMatches, SplitTally
-from pipelines.discovery.value_evidence import COVERAGE, _full_value_results, _pattern_candidates, mask
+from pipelines.discovery.value_evidence import (
+    COVERAGE,
+    _compiled,
+    _full_value_results,
+    _pattern_candidates,
+    mask,
+)
 
 FREE_TEXT = "FREE_TEXT"  # the sample's finding for a column of free text (classify.py)
 
@@ -78,6 +84,14 @@ def _recognizers() -> tuple[AnalyzerSetup, ValuePatterns]:
     setup = build_analyzer("none")
     recognizers = setup.engine.registry.get_recognizers(LANGUAGE, all_fields=True)
     return setup, value_patterns(recognizers, load_categories())
+
+
+def warm_up() -> None:
+    """What a worker does once before its first task: load the recognizers, compile their patterns."""
+    _, patterns = _recognizers()
+    for recognizer in patterns.recognizers:
+        for pattern in getattr(recognizer, "patterns", []):
+            _compiled(pattern.regex)
 
 
 def _read_batch(
