@@ -11,8 +11,8 @@ import json
 import os
 from pathlib import Path
 
-from pipelines.rights.identity import identity_hash
 from pipelines.rights.model import AccessRequest, Identity, Period
+from pipelines.rights.records.identity import identity_hash
 
 LOG = "requests.jsonl"
 

@@ -16,9 +16,9 @@ import pyarrow.compute as pc
 
 from connectors import Store
 from pipelines.discovery.analyzer import LANGUAGE, build_analyzer
-from pipelines.rights.graph import IDENTIFYING, Catalog
-from pipelines.rights.identifiers import identifier_pattern, rough_pattern
 from pipelines.rights.model import Identity, TableRecords
+from pipelines.rights.records.graph import IDENTIFYING, Catalog
+from pipelines.rights.records.identifiers import identifier_pattern, rough_pattern
 
 MIN_LENGTH = 6  # shorter values (a 4-digit id) would match by chance
 REDACTED = "[redacted]"

@@ -17,15 +17,15 @@ from connectors import Estate, Store, load_estate, open_stores
 from mappings import load_categories, load_notice
 from pipelines.errors import InputError
 from pipelines.output import staged_files
-from pipelines.rights.graph import Catalog
-from pipelines.rights.identity import parse_identity
 from pipelines.rights.ledger import log_request
-from pipelines.rights.lookback import event_time, request_period, within
-from pipelines.rights.mentions import consumer_identifiers, find_mentions
 from pipelines.rights.model import AccessRequest, Identity, Period, TableRecords
-from pipelines.rights.package import categories_of, facts_of, write_package
-from pipelines.rights.sources import load_catalog
-from pipelines.rights.traversal import Traversal
+from pipelines.rights.packages.package import categories_of, facts_of, write_package
+from pipelines.rights.records.graph import Catalog
+from pipelines.rights.records.identity import parse_identity
+from pipelines.rights.records.lookback import event_time, request_period, within
+from pipelines.rights.records.mentions import consumer_identifiers, find_mentions
+from pipelines.rights.records.sources import load_catalog
+from pipelines.rights.records.traversal import Traversal
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,16 @@ from connectors._faults import checkpoint
 from connectors.estate import ColumnRef
 from pipelines.errors import InputError
 from pipelines.output import staged_files
-from pipelines.rights.access import find_records
-from pipelines.rights.deletion import identifiers_by_store
-from pipelines.rights.deletion_plan import DeletionPlan, Step, row_key
-from pipelines.rights.deletion_report import write_notices
-from pipelines.rights.graph import Catalog
-from pipelines.rights.identity import identity_hash
-from pipelines.rights.journal import carry_out, close_journal, open_journal, start_journal
+from pipelines.rights.changes.deletion import identifiers_by_store
+from pipelines.rights.changes.deletion_plan import DeletionPlan, Step, row_key
+from pipelines.rights.changes.deletion_report import write_notices
+from pipelines.rights.changes.journal import carry_out, close_journal, open_journal, start_journal
 from pipelines.rights.ledger import log_change
 from pipelines.rights.model import Identity, TableRecords
-from pipelines.rights.sources import load_catalog
+from pipelines.rights.packages.access import find_records
+from pipelines.rights.records.graph import Catalog
+from pipelines.rights.records.identity import identity_hash
+from pipelines.rights.records.sources import load_catalog
 
 
 @dataclass(frozen=True)
