@@ -6,8 +6,6 @@ A finished deletion run again finds nothing left and changes nothing.
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from pipelines.rights.changes.journal import carry_out, close_journal, open_jour
 from pipelines.rights.changes.referrers import STILL_REFERRED
 from pipelines.rights.changes.suppression import suppress
 from pipelines.rights.changes.verification import Residue, find_residue
-from pipelines.rights.ledger import log_change
+from pipelines.rights.ledger import log_change, new_request_id
 from pipelines.rights.model import Identity, TableRecords
 from pipelines.rights.packages.access import find_records
 from pipelines.rights.records.graph import Catalog
@@ -68,7 +66,7 @@ def answer_deletion(
     stores = open_stores(estate)
     try:
         if journal is None:
-            request_id = f"{dt.datetime.now(dt.UTC):%Y%m%d}-{uuid.uuid4().hex[:10]}"
+            request_id = new_request_id()
             plan, identifiers = _plan(estate, catalog, stores, identity)
             if dry_run:
                 document = deletion_report(
