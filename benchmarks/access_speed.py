@@ -21,9 +21,9 @@ from pipelines.demo_estate import build_demo_estate
 from pipelines.discovery.analyzer import build_analyzer
 from pipelines.discovery.inventory import scan_estate
 from pipelines.discovery.report import write_inventory
-from pipelines.rights.access import answer_access, find_records
-from pipelines.rights.graph import Catalog
-from pipelines.rights.identity import parse_identity
+from pipelines.rights.packages.access import answer_access, find_records
+from pipelines.rights.records.graph import Catalog
+from pipelines.rights.records.identity import parse_identity
 
 
 def emails(root: Path, n: int) -> list[str]:

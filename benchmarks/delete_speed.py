@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from pipelines.discovery.analyzer import build_analyzer
-from pipelines.rights.deletion import answer_deletion
-from pipelines.rights.identity import parse_identity
+from pipelines.rights.changes.deletion import answer_deletion
+from pipelines.rights.records.identity import parse_identity
 
 
 def main() -> None:

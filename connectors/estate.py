@@ -30,8 +30,8 @@ RecipientKind = Literal["group_entities", "contractors", "service_providers", "t
 
 
 def _identity_kind(kind: str) -> str:
-    """A kind of identifier a request may start from: one list, pipelines.rights.identity.ENTITIES."""
-    from pipelines.rights.identity import ENTITIES  # the requests' domain owns the list of kinds
+    """A kind of identifier a request may start from: one list, pipelines.rights.records.identity.ENTITIES."""
+    from pipelines.rights.records.identity import ENTITIES  # the requests' domain owns the list of kinds
 
     if kind not in ENTITIES:
         raise ValueError(f"unknown identity kind (expected one of {', '.join(ENTITIES)})")

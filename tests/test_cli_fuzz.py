@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipelines.cli import main
-from pipelines.rights.identity import ENTITIES
+from pipelines.rights.records.identity import ENTITIES
 
 DOCUMENTED = {0, 1, 2}
 EXAMPLES = int(os.environ.get("CCPA_FUZZ_EXAMPLES", "40"))  # per command; more to search further locally

@@ -47,7 +47,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     from pipelines import console
     from pipelines.commands.scan import warn_incomplete
-    from pipelines.rights.access import answer_access
+    from pipelines.rights.packages.access import answer_access
 
     identities = _identities(args)
     passphrase = args.passphrase or _passphrase(args.passphrase_env)
@@ -79,7 +79,7 @@ def not_searched_note(paths: Sequence[str]) -> None:
 
 
 def _identities(args: argparse.Namespace) -> list[Identity]:
-    from pipelines.rights.access import read_identities
+    from pipelines.rights.packages.access import read_identities
 
     if args.emails is not None:
         return read_identities(args.emails, "email")
@@ -88,7 +88,7 @@ def _identities(args: argparse.Namespace) -> list[Identity]:
 
 def add_identity_options(parser: argparse.ArgumentParser) -> argparse._MutuallyExclusiveGroup:
     """--email / --phone / --imsi / ...: exactly one, required (one option per identity kind)."""
-    from pipelines.rights.identity import ENTITIES
+    from pipelines.rights.records.identity import ENTITIES
 
     who = parser.add_mutually_exclusive_group(required=True)
     for kind in ENTITIES:
@@ -98,7 +98,7 @@ def add_identity_options(parser: argparse.ArgumentParser) -> argparse._MutuallyE
 
 def identity_of(args: argparse.Namespace) -> Identity:
     """The one identity given by --email / --phone / ... (the option groups make it exactly one)."""
-    from pipelines.rights.identity import ENTITIES, parse_identity
+    from pipelines.rights.records.identity import ENTITIES, parse_identity
 
     kind = next(k for k in ENTITIES if getattr(args, k, None) is not None)
     return parse_identity(kind, getattr(args, kind))

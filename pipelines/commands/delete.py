@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from pipelines import console
     from pipelines.commands.access import not_searched_note
     from pipelines.commands.scan import warn_incomplete
-    from pipelines.rights.deletion import answer_deletion
+    from pipelines.rights.changes.deletion import answer_deletion
 
     identity = identity_of(args)
     with console.steps("deletion") as bar:
@@ -79,7 +79,7 @@ def add_correct_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 def run_correct(args: argparse.Namespace) -> int:
     from pipelines import console
-    from pipelines.rights.correction import answer_correction, parse_assignments
+    from pipelines.rights.changes.correction import answer_correction, parse_assignments
 
     identity = identity_of(args)
     answer = answer_correction(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from pipelines import console
 from pipelines.commands.access import identity_of
-from pipelines.rights.correction import parse_assignments
+from pipelines.rights.changes.correction import parse_assignments
 from pipelines.rights.requests import deadlines, lifecycle
 from pipelines.rights.requests.answers import run_case, run_ready
 from pipelines.rights.requests.datapoints import parse_points

@@ -144,8 +144,8 @@ def _flag_reimported(args: argparse.Namespace, inventory: Inventory) -> None:
     from connectors import load_estate
     from pipelines import console
     from pipelines.engine import cluster_for
-    from pipelines.rights.graph import IDENTIFYING
-    from pipelines.rights.suppression import reimported
+    from pipelines.rights.changes.suppression import reimported
+    from pipelines.rights.records.graph import IDENTIFYING
 
     columns = [
         (r.store, r.table, r.column)

@@ -6,15 +6,17 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.defs.resources import EstateResource
-from pipelines.rights.access import answer_access
-from pipelines.rights.deletion import answer_deletion
-from pipelines.rights.identity import parse_identity
+from pipelines.rights.changes.deletion import answer_deletion
+from pipelines.rights.packages.access import answer_access
+from pipelines.rights.records.identity import parse_identity
 
 
 class ConsumerConfig(dg.Config):
     """Who the request is about."""
 
-    identity_kind: str = "email"  # a key of pipelines.rights.identity.ENTITIES (parse_identity checks it)
+    identity_kind: str = (
+        "email"  # a key of pipelines.rights.records.identity.ENTITIES (parse_identity checks it)
+    )
     identity: str
     out: str = "requests"
 

@@ -1,6 +1,6 @@
 """Which tables hold consumers' records, as the scan sees them, and which columns are keys rather than data.
 
-What the scan adds to the one ownership rule (pipelines.rights.ownership.owned_tables): which
+What the scan adds to the one ownership rule (pipelines.rights.records.ownership.owned_tables): which
 tables hold consumers' identifiers from what their sampled columns show. A catalogue whose only
 identifiers are names (tracks, products) is nobody's; the rest follows the links as requests do.
 """
@@ -13,7 +13,7 @@ from connectors import TableInfo
 from pipelines.discovery.column_names import tokens
 from pipelines.discovery.context import PersonalEvidence
 from pipelines.discovery.links import InferredLink, TableKey
-from pipelines.rights.ownership import owned_tables
+from pipelines.rights.records.ownership import owned_tables
 
 
 def consumer_tables(

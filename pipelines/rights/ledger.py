@@ -9,12 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import uuid
 from pathlib import Path
 
-from pipelines.rights.identity import identity_hash
 from pipelines.rights.model import AccessRequest, Identity, Period
+from pipelines.rights.records.identity import identity_hash
 
 LOG = "requests.jsonl"
+
+
+def new_request_id() -> str:
+    """The id of a request answered now (access, deletion, correction): its UTC date and a random part."""
+    return f"{dt.datetime.now(dt.UTC):%Y%m%d}-{uuid.uuid4().hex[:10]}"
 
 
 def log_request(

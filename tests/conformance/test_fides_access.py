@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.cli import main
-from pipelines.rights.ownership import OTHER_PERSON
+from pipelines.rights.records.ownership import OTHER_PERSON
 from tests.conformance.fides import (
     STORE,
     VARIANTS,

@@ -12,7 +12,7 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
-from pipelines.rights.identity import ENTITIES
+from pipelines.rights.records.identity import ENTITIES
 
 # the stored phone +1AAABBBCCCC asked as a consumer writes it: (AAA) BBB-CCCC
 NATIONAL = "({}) {}-{}"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from connectors import load_estate
-from pipelines.rights.suppression import is_suppressed
+from pipelines.rights.changes.suppression import is_suppressed
 from tests.rights.deletion_runs import (
     ScannedEstate,
     customer_identifiers,

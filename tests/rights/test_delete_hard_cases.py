@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from pipelines.rights.deletion_plan import REDACTED
+from pipelines.rights.changes.deletion_plan import REDACTED
 from tests.rights.deletion_runs import (
     ScannedEstate,
     customer_identifiers,

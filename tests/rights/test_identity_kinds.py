@@ -18,7 +18,7 @@ from connectors import load_estate
 from connectors.estate import EstateError
 from pipelines.cli import _parser, main
 from pipelines.demo_estate import DemoEstate
-from pipelines.rights.identity import ENTITIES
+from pipelines.rights.records.identity import ENTITIES
 from tests.rights.kinds import differing, identifiers, option, package_tables, with_several_sims
 from tests.rights.snapshots import Snapshot, differences, estate_snapshot
 

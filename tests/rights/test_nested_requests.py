@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from connectors import load_estate
 from pipelines.cli import main
-from pipelines.rights.graph import Catalog
+from pipelines.rights.records.graph import Catalog
 from tests.conftest import live
 
 EMAIL = "ann.lee@example.com"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipelines.cli import main
 from pipelines.demo_estate import DemoEstate
-from pipelines.rights.suppression import LIST, is_suppressed
+from pipelines.rights.changes.suppression import LIST, is_suppressed
 from tests.dask_servers import task_stream, worker_names
 from tests.rights.truth import ids
 

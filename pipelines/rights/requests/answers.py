@@ -14,10 +14,10 @@ from pathlib import Path
 
 from connectors._faults import checkpoint
 from pipelines.errors import InputError
-from pipelines.rights.access import answer_access, answer_categories
-from pipelines.rights.correction import answer_correction, answer_preference
-from pipelines.rights.deletion import answer_deletion
+from pipelines.rights.changes.correction import answer_correction, answer_preference
+from pipelines.rights.changes.deletion import answer_deletion
 from pipelines.rights.model import Identity
+from pipelines.rights.packages.access import answer_access, answer_categories
 from pipelines.rights.requests import notices
 from pipelines.rights.requests.desk import Desk
 from pipelines.rights.requests.lifecycle import close, deny_unverifiable

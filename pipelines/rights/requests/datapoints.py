@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from pipelines.errors import InputError
-from pipelines.rights.graph import Catalog
-from pipelines.rights.identity import ENTITIES as IDENTITY_KINDS
 from pipelines.rights.model import TableRecords
+from pipelines.rights.records.graph import Catalog
+from pipelines.rights.records.identity import ENTITIES as IDENTITY_KINDS
 from pipelines.rights.requests.model import POINT_KINDS
 
 # point kind -> the inventory entities whose columns hold it
@@ -32,7 +32,7 @@ ENTITIES: dict[str, tuple[str, ...]] = {
     "msisdn": ("MSISDN", "PHONE_NUMBER"),
     "login": ("LOGIN_NAME",),
 }
-# the identity a request came with (a kind of rights.identity.ENTITIES), as a point kind: the same
+# the identity a request came with (a kind of rights.records.identity.ENTITIES), as a point kind: the same
 # name, but a login; a customer number is not a data point a consumer proves themselves with
 IDENTITY_POINT = {
     kind: "login" if kind == "login_name" else kind for kind in IDENTITY_KINDS if kind != "customer_id"

@@ -11,8 +11,8 @@ import uuid
 from collections.abc import Mapping, Sequence
 
 from pipelines.errors import InputError
-from pipelines.rights.identity import identity_hash
 from pipelines.rights.model import Identity
+from pipelines.rights.records.identity import identity_hash
 from pipelines.rights.requests import deadlines, notices
 from pipelines.rights.requests.desk import Desk
 from pipelines.rights.requests.model import CHANNELS, DENIAL_BASES, KNOW_TYPES, TYPES, Case

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pipelines.errors import InputError
-from pipelines.rights.access import find_records
 from pipelines.rights.model import Identity
+from pipelines.rights.packages.access import find_records
+from pipelines.rights.records.sources import load_catalog
 from pipelines.rights.requests.datapoints import (
     DECLARATION,
     IDENTITY_POINT,
@@ -21,7 +22,6 @@ from pipelines.rights.requests.datapoints import (
 )
 from pipelines.rights.requests.desk import Desk
 from pipelines.rights.requests.model import Case
-from pipelines.rights.sources import load_catalog
 
 
 def verify(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,16 +22,16 @@ from connectors._faults import checkpoint
 from connectors.estate import ColumnRef
 from pipelines.errors import InputError
 from pipelines.output import staged_files
-from pipelines.rights.access import find_records
-from pipelines.rights.deletion import identifiers_by_store
-from pipelines.rights.deletion_plan import DeletionPlan, Step, row_key
-from pipelines.rights.deletion_report import write_notices
-from pipelines.rights.graph import Catalog
-from pipelines.rights.identity import identity_hash
-from pipelines.rights.journal import carry_out, close_journal, open_journal, start_journal
-from pipelines.rights.ledger import log_change
+from pipelines.rights.changes.deletion import identifiers_by_store
+from pipelines.rights.changes.deletion_plan import DeletionPlan, Step, row_key
+from pipelines.rights.changes.deletion_report import write_notices
+from pipelines.rights.changes.journal import carry_out, close_journal, open_journal, start_journal
+from pipelines.rights.ledger import log_change, new_request_id
 from pipelines.rights.model import Identity, TableRecords
-from pipelines.rights.sources import load_catalog
+from pipelines.rights.packages.access import find_records
+from pipelines.rights.records.graph import Catalog
+from pipelines.rights.records.identity import identity_hash
+from pipelines.rights.records.sources import load_catalog
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ def answer_correction(
         if journal is None:
             (records,) = find_records(estate, catalog, [identity], stores)
             plan = _plan(records, catalog, stores, assignments)
-            request_id = f"{dt.datetime.now(dt.UTC):%Y%m%d}-{uuid.uuid4().hex[:10]}"
+            request_id = new_request_id()
             journal = start_journal(out, digest, request_id, plan, {})
         carry_out(journal, stores)
         changed = {f"{s.store}.{s.table}.{c}": s.rows.num_rows for s in journal.steps for c in s.columns}
@@ -103,7 +102,7 @@ def answer_preference(
         journal = open_journal(out, digest)
         if journal is None:
             plan = _preference_plan(records, stores, columns)
-            request_id = f"{dt.datetime.now(dt.UTC):%Y%m%d}-{uuid.uuid4().hex[:10]}"
+            request_id = new_request_id()
             journal = start_journal(out, digest, request_id, plan, {})
         carry_out(journal, stores)
         changed = {f"{s.store}.{s.table}.{c}": s.rows.num_rows for s in journal.steps for c in s.columns}

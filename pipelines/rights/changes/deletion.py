@@ -6,25 +6,23 @@ A finished deletion run again finds nothing left and changes nothing.
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from connectors import Estate, Store, load_estate, open_stores
-from pipelines.rights.access import find_records
-from pipelines.rights.deletion_plan import DeletionPlan, plan_deletion
-from pipelines.rights.deletion_report import deletion_report, write_notices, write_report
-from pipelines.rights.graph import Catalog
-from pipelines.rights.identity import identity_hash
-from pipelines.rights.journal import carry_out, close_journal, open_journal, start_journal
-from pipelines.rights.ledger import log_change
-from pipelines.rights.mentions import consumer_identifiers
+from pipelines.rights.changes.deletion_plan import DeletionPlan, plan_deletion
+from pipelines.rights.changes.deletion_report import deletion_report, write_notices, write_report
+from pipelines.rights.changes.journal import carry_out, close_journal, open_journal, start_journal
+from pipelines.rights.changes.referrers import STILL_REFERRED
+from pipelines.rights.changes.suppression import suppress
+from pipelines.rights.changes.verification import Residue, find_residue
+from pipelines.rights.ledger import log_change, new_request_id
 from pipelines.rights.model import Identity, TableRecords
-from pipelines.rights.referrers import STILL_REFERRED
-from pipelines.rights.sources import InventoryError, load_catalog
-from pipelines.rights.suppression import suppress
-from pipelines.rights.verification import Residue, find_residue
+from pipelines.rights.packages.access import find_records
+from pipelines.rights.records.graph import Catalog
+from pipelines.rights.records.identity import identity_hash
+from pipelines.rights.records.mentions import consumer_identifiers
+from pipelines.rights.records.sources import InventoryError, load_catalog
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ def answer_deletion(
     stores = open_stores(estate)
     try:
         if journal is None:
-            request_id = f"{dt.datetime.now(dt.UTC):%Y%m%d}-{uuid.uuid4().hex[:10]}"
+            request_id = new_request_id()
             plan, identifiers = _plan(estate, catalog, stores, identity)
             if dry_run:
                 document = deletion_report(

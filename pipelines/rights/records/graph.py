@@ -1,7 +1,7 @@
 """The estate as a graph of tables, seen from a consumer: where an identity is held, what refers to what.
 
 Built from the inventory (what each column holds) and its links (declared, else inferred). Which
-tables and rows belong to whom is decided in one place, pipelines.rights.ownership.
+tables and rows belong to whom is decided in one place, pipelines.rights.records.ownership.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from connectors import ColumnRef, Estate, Link
-from pipelines.rights.identity import ENTITIES
 from pipelines.rights.model import ColumnMeaning
-from pipelines.rights.ownership import owned_tables
+from pipelines.rights.records.identity import ENTITIES
+from pipelines.rights.records.ownership import owned_tables
 
 TableKey = tuple[str, str]
 # Entities whose value identifies one consumer: a table holding one is somebody's.

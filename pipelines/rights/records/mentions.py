@@ -4,6 +4,9 @@ Every free-text column the inventory found is scanned once for all consumers of 
 (one regular expression of their identifiers, vectorised). A row already among the consumer's own
 records is not repeated; a row of someone else's that mentions them is included with only its
 text and time, the other personal information in the text redacted.
+
+Unlike `text_search` (deletion and verification: every text leaf of any column, nested ones too,
+one consumer), this reads only the inventory's free-text columns, for a whole batch in one pass.
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ import pyarrow.compute as pc
 
 from connectors import Store
 from pipelines.discovery.analyzer import LANGUAGE, build_analyzer
-from pipelines.rights.graph import IDENTIFYING, Catalog
-from pipelines.rights.identifiers import identifier_pattern, rough_pattern
 from pipelines.rights.model import Identity, TableRecords
+from pipelines.rights.records.graph import IDENTIFYING, Catalog
+from pipelines.rights.records.identifiers import identifier_pattern, rough_pattern
 
 MIN_LENGTH = 6  # shorter values (a 4-digit id) would match by chance
 REDACTED = "[redacted]"

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from connectors import ColumnRef, Store
-from pipelines.rights.graph import Catalog, TableKey
-from pipelines.rights.identity import ENTITIES, written_forms
 from pipelines.rights.model import Identity
+from pipelines.rights.records.graph import Catalog, TableKey
+from pipelines.rights.records.identity import ENTITIES, written_forms
 
 # a column holding a customer number by its name (customer_id, cust_id, customerId, CustomerNo...)
 _CUSTOMER_NUMBER = re.compile(r"^(customer|cust)_?(id|no|number|num)$")

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from pipelines.rights.graph import Edge
+    from pipelines.rights.records.graph import Edge
 
 TableKey = tuple[str, str]
 Role = Literal["subject", "owned", "shared", "reference", "other_person"]

@@ -20,7 +20,7 @@ from decimal import Decimal
 import pyarrow as pa
 
 from pipelines.rights.model import TableRecords
-from pipelines.rights.redaction import Withheld
+from pipelines.rights.packages.redaction import Withheld
 
 Plain = str | int | float | bool | list["Plain"] | dict[str, "Plain"] | None
 

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from connectors import ChangeResult, Store, TableChange
 from connectors._faults import checkpoint
-from pipelines.rights.deletion_plan import DeletionPlan, Kept, Step
+from pipelines.rights.changes.deletion_plan import DeletionPlan, Kept, Step
 
 FOLDER = ".deletions"
 

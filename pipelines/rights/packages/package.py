@@ -24,13 +24,13 @@ import pyzipper
 from connectors.estate import Estate
 from mappings import CategoryMap, Notice
 from pipelines.output import staged_files
-from pipelines.rights.data_files import PackageTable
-from pipelines.rights.lookback import within
-from pipelines.rights.manifest import manifest_of
 from pipelines.rights.model import AccessRequest, ColumnMeaning, TableRecords
-from pipelines.rights.ownership import OTHER_PERSON
-from pipelines.rights.redaction import FREE_TEXT, conceal, first_leak, scrub
-from pipelines.rights.report_html import render_report
+from pipelines.rights.packages.data_files import PackageTable
+from pipelines.rights.packages.manifest import manifest_of
+from pipelines.rights.packages.redaction import FREE_TEXT, conceal, first_leak, scrub
+from pipelines.rights.packages.report_html import render_report
+from pipelines.rights.records.lookback import within
+from pipelines.rights.records.ownership import OTHER_PERSON
 
 
 class PackageError(Exception):

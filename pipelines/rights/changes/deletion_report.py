@@ -11,8 +11,8 @@ from pathlib import Path
 
 from connectors import Estate
 from pipelines.output import staged_files
-from pipelines.rights.deletion_plan import DeletionPlan
-from pipelines.rights.verification import Residue
+from pipelines.rights.changes.deletion_plan import DeletionPlan
+from pipelines.rights.changes.verification import Residue
 
 # 1798.105(c): service providers and contractors, and (CPRA) third parties the data was sold or
 # shared with; the notice also directs its group entities.

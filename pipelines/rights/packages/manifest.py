@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from connectors.estate import RECIPIENT_KINDS
 from mappings import CategoryMap, Notice
-from pipelines.rights.data_files import PackageTable
 from pipelines.rights.model import AccessRequest, ColumnMeaning
-from pipelines.rights.redaction import FREE_TEXT
+from pipelines.rights.packages.data_files import PackageTable
+from pipelines.rights.packages.redaction import FREE_TEXT
 
 if TYPE_CHECKING:
-    from pipelines.rights.package import StoreFacts
+    from pipelines.rights.packages.package import StoreFacts
 
 Meanings = dict[str, dict[str, ColumnMeaning]]
 

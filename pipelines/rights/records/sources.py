@@ -9,7 +9,7 @@ from connectors import Estate
 from pipelines.discovery.inventory import scan_estate
 from pipelines.discovery.scan_cache import ScanCache
 from pipelines.errors import InputError
-from pipelines.rights.graph import Catalog
+from pipelines.rights.records.graph import Catalog
 
 INVENTORY = "inventory.json"
 

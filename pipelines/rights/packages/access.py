@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,15 +16,15 @@ from connectors import Estate, Store, load_estate, open_stores
 from mappings import load_categories, load_notice
 from pipelines.errors import InputError
 from pipelines.output import staged_files
-from pipelines.rights.graph import Catalog
-from pipelines.rights.identity import parse_identity
-from pipelines.rights.ledger import log_request
-from pipelines.rights.lookback import event_time, request_period, within
-from pipelines.rights.mentions import consumer_identifiers, find_mentions
+from pipelines.rights.ledger import log_request, new_request_id
 from pipelines.rights.model import AccessRequest, Identity, Period, TableRecords
-from pipelines.rights.package import categories_of, facts_of, write_package
-from pipelines.rights.sources import load_catalog
-from pipelines.rights.traversal import Traversal
+from pipelines.rights.packages.package import categories_of, facts_of, write_package
+from pipelines.rights.records.graph import Catalog
+from pipelines.rights.records.identity import parse_identity
+from pipelines.rights.records.lookback import event_time, request_period, within
+from pipelines.rights.records.mentions import consumer_identifiers, find_mentions
+from pipelines.rights.records.sources import load_catalog
+from pipelines.rights.records.traversal import Traversal
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ def _requests(
     left_out: list[list[dict[str, object]]] = []
     found = find_records(estate, catalog, identities, left_out=left_out)
     for identity, records, others in zip(identities, found, left_out, strict=True):
-        request = AccessRequest(_request_id(), identity, dt.datetime.now(dt.UTC), period)
+        request = AccessRequest(new_request_id(), identity, dt.datetime.now(dt.UTC), period)
         request.tables = [within(r, period) for r in records]
         request.not_searched = catalog.not_searched()
         request.left_out = others
@@ -148,10 +147,6 @@ def find_records(
     identifiers = [consumer_identifiers(i, r, catalog) for i, r in zip(identities, found, strict=True)]
     mentions = find_mentions(catalog, stores, identifiers, found, times)
     return [own + extra for own, extra in zip(found, mentions, strict=True)]
-
-
-def _request_id() -> str:
-    return f"{dt.datetime.now(dt.UTC):%Y%m%d}-{uuid.uuid4().hex[:10]}"
 
 
 def read_identities(path: Path, kind: str) -> list[Identity]:

@@ -20,10 +20,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import Estate, Store, StoreError, TableInfo
-from pipelines.rights.graph import DOCUMENT, IDENTIFYING, Catalog
-from pipelines.rights.identifiers import identifier_pattern, rough_pattern
 from pipelines.rights.model import Identity
-from pipelines.rights.text_search import TextSearch, text_leaves, text_like
+from pipelines.rights.records.graph import DOCUMENT, IDENTIFYING, Catalog
+from pipelines.rights.records.identifiers import identifier_pattern, rough_pattern
+from pipelines.rights.records.text_search import TextSearch, text_leaves, text_like
 
 NOT_DELETED = "not deleted"
 RETAINED = "retained under "

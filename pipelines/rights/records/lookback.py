@@ -17,8 +17,8 @@ import pyarrow.compute as pc
 from connectors import Estate
 from pipelines.discovery.column_names import tokens
 from pipelines.errors import InputError
-from pipelines.rights.graph import Catalog, TableKey
 from pipelines.rights.model import Period, TableRecords
+from pipelines.rights.records.graph import Catalog, TableKey
 
 DATED = ("TIMESTAMP", "TRANSACTION_DATE", "DATE_TIME")
 NOT_EVENTS = frozenset({"created", "updated", "modified", "activated", "birth", "expiry", "expires"})

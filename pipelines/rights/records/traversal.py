@@ -4,7 +4,7 @@ Each step gathers, per (table, column), the key values every consumer still need
 asks the store once for all of them (chunked IN lists, Arrow filters). Rows are attributed back to
 the consumers whose values they matched, so a thousand requests cost one pass over a big log.
 
-The walk goes in the three steps of the ownership model (pipelines.rights.ownership):
+The walk goes in the three steps of the ownership model (pipelines.rights.records.ownership):
 1. subject rows: the identity's rows, the same identity held elsewhere, the person they belong to;
 2. rows referring to the consumer's rows (children first found, then their children...), each
    kept only when it names no anchor row of someone else; a row refused for now is tried again
@@ -24,16 +24,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import Store
-from pipelines.rights.graph import Catalog, Edge, TableKey
 from pipelines.rights.model import Identity, TableRecords
-from pipelines.rights.ownership import (
+from pipelines.rights.records.graph import Catalog, Edge, TableKey
+from pipelines.rights.records.ownership import (
     Owner,
     Role,
     foreign_reference,
     referenced_role,
     shared_role,
 )
-from pipelines.rights.starting_points import starting_points
+from pipelines.rights.records.starting_points import starting_points
 
 CONSUMER = "__consumer"
 ROW = "__row"

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import ForeignKey, Store, TableInfo
-from pipelines.rights.graph import TableKey
+from pipelines.rights.records.graph import TableKey
 
 Blocked = dict[TableKey, tuple[pa.Table, str]]  # table -> (referred values of rows that stay, why)
 STILL_REFERRED = "another row not deleted refers to it"

@@ -23,12 +23,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import NEW_VALUE, Estate, ExemptionRule, Store, TableInfo
-from pipelines.rights.documents import WHY as IN_DOCUMENT
-from pipelines.rights.documents import document_edits
-from pipelines.rights.graph import Catalog, TableKey
-from pipelines.rights.identifiers import identifier_pattern
+from pipelines.rights.changes.documents import WHY as IN_DOCUMENT
+from pipelines.rights.changes.documents import document_edits
+from pipelines.rights.changes.referrers import Blocked, split_rows, still_referred
 from pipelines.rights.model import TableRecords
-from pipelines.rights.referrers import Blocked, split_rows, still_referred
+from pipelines.rights.records.graph import Catalog, TableKey
+from pipelines.rights.records.identifiers import identifier_pattern
 
 Action = Literal["delete", "deidentify", "redact", "correct"]
 REDACTED = "[redacted]"

@@ -1,0 +1,1 @@
+"""Deletion and correction: planning, carrying out with a journal, suppression, verification, reports."""

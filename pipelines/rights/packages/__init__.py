@@ -1,0 +1,1 @@
+"""The access package: answering a request to know, redacting, writing the data files, manifest and report."""
