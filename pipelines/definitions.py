@@ -16,12 +16,7 @@ from dagster._core.definitions.unresolved_asset_job_definition import Unresolved
 from connectors import load_estate
 from pipelines.defs.assets import coverage_report, inventory, store_inventory_asset
 from pipelines.defs.checks import inventory_is_fresh, no_undisclosed_category, no_unreviewed_sensitive_pi
-from pipelines.defs.full_values import (
-    DaskClusterResource,
-    full_value_inventory,
-    full_value_refresh,
-    weekly_full_value_refresh,
-)
+from pipelines.defs.full_values import full_value_inventory, full_value_refresh, weekly_full_value_refresh
 from pipelines.defs.io_managers import STORE_SCANS, TABLES, ParquetTables, StoreScans
 from pipelines.defs.jobs import daily_inventory_refresh, inventory_refresh
 from pipelines.defs.request_jobs import access_request, delete_request
@@ -33,7 +28,7 @@ from pipelines.defs.requests import (
     request_metrics,
     request_metrics_refresh,
 )
-from pipelines.defs.resources import EstateResource
+from pipelines.defs.resources import DaskClusterResource, EstateResource
 
 ESTATE_VARIABLE = "CCPA_ESTATE"
 DEFAULT_ESTATE = "demo/estate.yaml"

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipelines.commands.options import add_out
+from pipelines.commands.options import add_cluster, add_out
 from pipelines.errors import InputError
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="VAR",
         help="the same, the passphrase read from environment variable VAR (kept out of process lists)",
     )
+    add_cluster(access, "free text is searched for the consumers' identifiers")
     access.set_defaults(command=run)
 
 
@@ -54,7 +55,14 @@ def run(args: argparse.Namespace) -> int:
     with console.steps("access") as bar:
         console.step_reporter(bar)(f"{len(identities)} request(s)", 0)
         answers = answer_access(
-            args.estate, identities, args.out, args.inventory, args.lookback_days, args.all_time, passphrase
+            args.estate,
+            identities,
+            args.out,
+            args.inventory,
+            args.lookback_days,
+            args.all_time,
+            passphrase,
+            cluster=args.cluster,
         )
     for answer in answers:
         rows = sum(answer.counts.values())

@@ -9,7 +9,7 @@ import argparse
 from pathlib import Path
 
 from pipelines.commands.access import add_identity_options, identity_of
-from pipelines.commands.options import add_out
+from pipelines.commands.options import add_cluster, add_out
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,6 +19,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_identity_options(delete)
     delete.add_argument("--dry-run", action="store_true", help="write the plan, change nothing")
     delete.add_argument("--inventory", type=Path, default=None, help="inventory.json (or its folder) to use")
+    add_cluster(delete, "free text and, after the deletion, every text-like column are searched")
     delete.set_defaults(command=run)
 
 
@@ -31,7 +32,9 @@ def run(args: argparse.Namespace) -> int:
     identity = identity_of(args)
     with console.steps("deletion") as bar:
         console.step_reporter(bar)("planning" if args.dry_run else "deleting", 0)
-        answer = answer_deletion(args.estate, identity, args.out, args.inventory, args.dry_run)
+        answer = answer_deletion(
+            args.estate, identity, args.out, args.inventory, args.dry_run, cluster=args.cluster
+        )
     not_searched_note(answer.not_searched)
     incomplete = warn_incomplete(list(answer.unreadable))
     for why in answer.partial:

@@ -58,3 +58,25 @@ def output_folder(text: str) -> Path:
 def add_out(parser: argparse.ArgumentParser, help: str, default: Path | None = None) -> None:
     """--out FOLDER, checked at once; required unless there is a default."""
     parser.add_argument("--out", required=default is None, default=default, type=output_folder, help=help)
+
+
+def cluster_address(text: str) -> str:
+    """`tcp://HOST:PORT` of a dask scheduler, or `none` (`pipelines.engine.check_address`)."""
+    from pipelines.engine import ClusterError, check_address
+
+    try:
+        return check_address(text)
+    except ClusterError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def add_cluster(parser: argparse.ArgumentParser, reads: str) -> None:
+    """--cluster ADDRESS: where the command's whole-store `reads` run (checked while parsing)."""
+    parser.add_argument(
+        "--cluster",
+        default=None,
+        type=cluster_address,
+        metavar="ADDRESS",
+        help=f"where {reads}: tcp://HOST:PORT of a dask scheduler, or none (in this process); "
+        "default: the estate's compute.cluster, else in this process",
+    )

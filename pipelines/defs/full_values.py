@@ -8,20 +8,13 @@ import dagster as dg
 import pyarrow as pa
 
 from pipelines.defs.io_managers import TABLES
-from pipelines.defs.resources import EstateResource
+from pipelines.defs.resources import DaskClusterResource, EstateResource
 from pipelines.discovery.full_values import FullValueRead
 from pipelines.discovery.inventory import scan_estate
 from pipelines.discovery.report import inventory_table, write_inventory
 from pipelines.engine import cluster_for
 
 GROUP = "full_values"
-
-
-class DaskClusterResource(dg.ConfigurableResource):  # type: ignore[type-arg]
-    """Where a full read runs: a dask scheduler's address, `none` (the run's process), or local."""
-
-    address: str | None = None  # default: the estate's compute.cluster, else a local cluster
-    workers: int | None = None  # a local cluster's worker processes (default: one per core)
 
 
 @dg.asset(

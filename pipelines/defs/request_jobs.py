@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.defs.resources import EstateResource
+from pipelines.defs.resources import DaskClusterResource, EstateResource
 from pipelines.rights.changes.deletion import answer_deletion
 from pipelines.rights.packages.access import answer_access
 from pipelines.rights.records.identity import parse_identity
@@ -28,7 +28,10 @@ class AccessRequestConfig(ConsumerConfig):
 
 @dg.op(description="Find the consumer's records everywhere and write their access package.")
 def build_access_package(
-    context: dg.OpExecutionContext, config: AccessRequestConfig, estate: EstateResource
+    context: dg.OpExecutionContext,
+    config: AccessRequestConfig,
+    estate: EstateResource,
+    dask_cluster: DaskClusterResource,
 ) -> str:
     identity = parse_identity(config.identity_kind, config.identity)
     (answer,) = answer_access(
@@ -38,6 +41,7 @@ def build_access_package(
         inventory=_inventory(estate),
         lookback_days=config.lookback_days,
         all_time=config.all_time,
+        cluster=dask_cluster.address,  # the free-text search: where the full-value read runs, else here
     )
     per_category = _per_category(answer.counts, estate)
     context.add_output_metadata(
@@ -83,11 +87,19 @@ class DeleteRequestConfig(ConsumerConfig):
 
 @dg.op(description="Plan, carry out and verify the deletion of one consumer's records.")
 def delete_consumer(
-    context: dg.OpExecutionContext, config: DeleteRequestConfig, estate: EstateResource
+    context: dg.OpExecutionContext,
+    config: DeleteRequestConfig,
+    estate: EstateResource,
+    dask_cluster: DaskClusterResource,
 ) -> str:
     identity = parse_identity(config.identity_kind, config.identity)
     answer = answer_deletion(
-        Path(estate.estate), identity, Path(config.out), _inventory(estate), config.dry_run
+        Path(estate.estate),
+        identity,
+        Path(config.out),
+        _inventory(estate),
+        config.dry_run,
+        cluster=dask_cluster.address,  # the residue search: where the full-value read runs, else here
     )
     report = json.loads(answer.report.read_text(encoding="utf-8"))
     plan = "| table | action | rows | exemption / reason |\n|---|---|---|---|\n" + "\n".join(

@@ -1,4 +1,5 @@
-"""The estate the code location works on, as a Dagster resource (`build_definitions` names the file)."""
+"""The estate the code location works on (`build_definitions` names the file), and the dask cluster
+its whole-store reads run on, as Dagster resources."""
 
 from pathlib import Path
 
@@ -30,3 +31,12 @@ class EstateResource(dg.ConfigurableResource):  # type: ignore[type-arg]
 
     def cache(self) -> ScanCache:
         return ScanCache(self.reports_dir() / CACHE_FOLDER)
+
+
+class DaskClusterResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """Where whole-store reads run: a dask scheduler's address, `none` (the run's process), or
+    unset: the estate's `compute.cluster`, else the read's default (a local cluster for the full
+    read, the run's process for a request's reads; `pipelines.engine.cluster_for`)."""
+
+    address: str | None = None
+    workers: int | None = None  # a local cluster's worker processes (default: one per core)

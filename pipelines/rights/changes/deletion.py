@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from connectors import Estate, Store, load_estate, open_stores
+from pipelines.engine import cluster_for
 from pipelines.rights.changes.deletion_plan import DeletionPlan, plan_deletion
 from pipelines.rights.changes.deletion_report import deletion_report, write_notices, write_report
 from pipelines.rights.changes.journal import carry_out, close_journal, open_journal, start_journal
@@ -52,8 +53,12 @@ def answer_deletion(
     out: Path,
     inventory: Path | None = None,
     dry_run: bool = False,
+    cluster: str | None = None,
 ) -> DeletionAnswer:
+    """`cluster`: where the whole-store reads run (free text searched for the consumer, the residue
+    search): `pipelines.engine.cluster_for`, asked, else the estate's `compute.cluster`, else here."""
     estate = load_estate(estate_file)
+    cluster = cluster_for(cluster, estate.compute.cluster)
     catalog = load_catalog(estate, inventory, out)
     if not any(m.category for columns in catalog.meanings.values() for m in columns.values()):
         raise InventoryError(
@@ -67,7 +72,7 @@ def answer_deletion(
     try:
         if journal is None:
             request_id = new_request_id()
-            plan, identifiers = _plan(estate, catalog, stores, identity)
+            plan, identifiers = _plan(estate, catalog, stores, identity, cluster)
             if dry_run:
                 document = deletion_report(
                     request_id, digest, plan, dry_run=True, not_searched=unsearched, partial=partial(plan)
@@ -81,7 +86,7 @@ def answer_deletion(
         else:
             resumed = True
         carry_out(journal, stores)
-        residue = find_residue(estate, catalog, stores, journal.every_identifier, identity)
+        residue = find_residue(estate, catalog, stores, journal.every_identifier, identity, cluster)
         plan = DeletionPlan(journal.steps, journal.kept)
         notices = write_notices(estate, journal.request_id, plan, journal.identifiers, out)
         suppressed = suppress(out, journal.every_identifier, journal.request_id)
@@ -117,10 +122,11 @@ def answer_deletion(
 
 
 def _plan(
-    estate: Estate, catalog: Catalog, stores: dict[str, Store], identity: Identity
+    estate: Estate, catalog: Catalog, stores: dict[str, Store], identity: Identity, cluster: str | None
 ) -> tuple[DeletionPlan, dict[str, list[str]]]:
     """The plan, and per store the consumer's identifiers found there (a recipient learns only those)."""
-    (records,) = find_records(estate, catalog, [identity], stores)  # all time: deletion has no look-back
+    # all time: deletion has no look-back
+    (records,) = find_records(estate, catalog, [identity], stores, cluster=cluster)
     identifiers = consumer_identifiers(identity, records, catalog)
     by_store = identifiers_by_store(estate, identity, records, catalog)
     return plan_deletion(records, catalog, estate, stores, identifiers), by_store

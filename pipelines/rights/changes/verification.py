@@ -6,20 +6,23 @@ recognise as holding something else (an IP address, an APN, a currency) is read,
 matched once per column against all the consumer's identifiers (gathered from all their rows). A column
 flagged as an identifier is asked for the values exactly (the store's index or push-down), every
 other text-like column is scanned: Arrow's RE2 picks the candidate values, `re` keeps the whole-
-token matches. Whatever is found is residue, named by table and column with its count, never its
+token matches; that scan runs split by split on the engine (`pipelines.engine`: in this process
+unless a cluster is named), each task carrying only the consumer's identifiers and its split, and
+the counts are added up here. Whatever is found is residue, named by table and column with its count, never its
 value; rows retained whole under an exemption are reported as such, and a materialized view
 that still holds the consumer is named with the statement that refreshes it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors import Estate, Store, StoreError, TableInfo
+from connectors import Estate, Split, Store, StoreError, TableInfo, load_estate, open_store
+from pipelines.engine import cluster_for, run_tasks
 from pipelines.rights.model import Identity
 from pipelines.rights.records.graph import DOCUMENT, IDENTIFYING, Catalog
 from pipelines.rights.records.identifiers import identifier_pattern, rough_pattern
@@ -44,26 +47,102 @@ class Residue:
         return self.why.startswith(RETAINED)
 
 
+@dataclass(frozen=True)
+class ResidueTask:
+    """One split of one table and its text-like columns to search, picklable: the worker opens the
+    store itself. It carries the consumer's identifiers (what the search needs) and nothing else."""
+
+    estate_file: str
+    store: str
+    split: Split
+    columns: tuple[str, ...]
+    identifiers: tuple[str, ...]  # longest first
+
+
 def find_residue(
-    estate: Estate, catalog: Catalog, stores: Mapping[str, Store], identifiers: set[str], identity: Identity
+    estate: Estate,
+    catalog: Catalog,
+    stores: Mapping[str, Store],
+    identifiers: set[str],
+    identity: Identity,
+    cluster: str | None = None,
 ) -> list[Residue]:
-    values = sorted(identifiers | {identity.value}, key=len, reverse=True)
-    search = TextSearch(rough_pattern(values), identifier_pattern(values))
+    """What remains of the consumer, per column; text-like columns scanned on `cluster`
+    (`pipelines.engine.cluster_for`: asked, else the estate's `compute.cluster`, else this process)."""
+    values = tuple(sorted(identifiers | {identity.value}, key=len, reverse=True))
     exact = set(catalog.columns_holding(IDENTIFYING))
-    found = []
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    tables: list[tuple[str, TableInfo]] = []
+    tasks: list[ResidueTask] = []
     for name, store in stores.items():
         for info in store.tables():
             if info.unreadable or f"{name}.{info.name}" in catalog.unreadable:
                 continue
+            tables.append((name, info))
             flagged = [c for c in info.column_names if ((name, info.name), c) in exact]
-            counts = {c: _exact_rows(catalog, store, info, c, values) for c in flagged}
+            counts[(name, info.name)] = {
+                c: _exact_rows(catalog, store, info, c, list(values)) for c in flagged
+            }
             scanned = [c.name for c in info.columns if text_like(c.type) and c.name not in flagged]
             scanned = [c for c in scanned if c not in info.partitioning and _may_hold(catalog, name, info, c)]
             if scanned:
-                counts.update(_scanned_rows(store, info, scanned, search))
-            why = _why(estate, name, info)
-            found += [Residue(name, info.name, c, n, why) for c, n in counts.items() if n]
-    return found
+                tasks += _residue_tasks(estate, store, info.name, tuple(scanned), values)
+    where = cluster_for(cluster, estate.compute.cluster)
+    _add_scanned(counts, tasks, run_tasks(residue_in_split, tasks, where, estate.compute.workers))
+    return [
+        Residue(name, info.name, column, rows, _why(estate, name, info))
+        for name, info in tables
+        for column, rows in counts[(name, info.name)].items()
+        if rows
+    ]
+
+
+def _residue_tasks(
+    estate: Estate, store: Store, table: str, columns: tuple[str, ...], values: tuple[str, ...]
+) -> list[ResidueTask]:
+    try:
+        splits = store.splits(table)
+    except StoreError:
+        return []  # unreadable now: the inventory's warning covers tables it could not read
+    estate_file = str(estate.path.resolve())
+    return [ResidueTask(estate_file, store.name, split, columns, values) for split in splits]
+
+
+def _add_scanned(
+    counts: dict[tuple[str, str], dict[str, int]],
+    tasks: Iterable[ResidueTask],
+    results: Iterable[dict[str, int] | None],
+) -> None:
+    """The splits' counts added up per table; a table one split of which could not be read counts none."""
+    scanned: dict[tuple[str, str], dict[str, int] | None] = {}
+    for task, found in zip(tasks, results, strict=True):
+        key = (task.store, task.split.table)
+        before = scanned.get(key, dict.fromkeys(task.columns, 0))
+        if before is None or found is None:
+            scanned[key] = None
+        else:
+            scanned[key] = {c: before[c] + found[c] for c in task.columns}
+    for key, found in scanned.items():
+        counts[key].update(found or {})
+
+
+def residue_in_split(task: ResidueTask) -> dict[str, int] | None:
+    """Per column, the rows of one split holding one of the identifiers (None: the split is unreadable)."""
+    search = TextSearch(rough_pattern(task.identifiers), identifier_pattern(task.identifiers))
+    counts = dict.fromkeys(task.columns, 0)
+    estate = load_estate(task.estate_file)
+    try:
+        with open_store(task.store, estate.stores[task.store]) as store:
+            for batch in store.scan_split(task.split, list(task.columns)):
+                for column in task.columns:
+                    rows = [
+                        pc.take(parents, search.rows(texts))
+                        for texts, parents in text_leaves(batch.column(column))
+                    ]
+                    counts[column] += len(pc.unique(pa.chunked_array(rows, pa.uint64()))) if rows else 0
+    except StoreError:
+        return None
+    return counts
 
 
 def _may_hold(catalog: Catalog, store: str, info: TableInfo, column: str) -> bool:
@@ -78,21 +157,6 @@ def _exact_rows(catalog: Catalog, store: Store, info: TableInfo, column: str, va
     email = catalog.meanings[(store.name, info.name)][column].entity == "EMAIL_ADDRESS"
     wanted = [v.lower() for v in values] if email else values
     return int(store.find(info.name, column, wanted, columns=[column], casefold=email).num_rows)
-
-
-def _scanned_rows(store: Store, info: TableInfo, columns: list[str], search: TextSearch) -> dict[str, int]:
-    counts = dict.fromkeys(columns, 0)
-    try:
-        for batch in store.scan(info.name, columns):
-            for column in columns:
-                rows = [
-                    pc.take(parents, search.rows(texts))
-                    for texts, parents in text_leaves(batch.column(column))
-                ]
-                counts[column] += len(pc.unique(pa.chunked_array(rows, pa.uint64()))) if rows else 0
-    except StoreError:
-        return {}  # unreadable now: the inventory's warning covers tables it could not read
-    return counts
 
 
 def _why(estate: Estate, store: str, info: TableInfo) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from connectors import Estate, Store, load_estate, open_stores
 from mappings import load_categories, load_notice
+from pipelines.engine import cluster_for
 from pipelines.errors import InputError
 from pipelines.output import staged_files
 from pipelines.rights.ledger import log_request, new_request_id
@@ -46,16 +47,23 @@ def answer_access(
     all_time: bool = False,
     passphrase: str | None = None,
     today: dt.date | None = None,
+    cluster: str | None = None,
 ) -> list[AccessAnswer]:
-    """Answer one or many access requests in one pass over the estate."""
+    """Answer one or many access requests in one pass over the estate.
+
+    The whole-store read (free text searched for every consumer's identifiers) runs on `cluster`
+    (`pipelines.engine.cluster_for`: asked, else the estate's `compute.cluster`, else this process);
+    the packages are built here.
+    """
     period = request_period(today or dt.date.today(), lookback_days, all_time)  # checked before any work
     estate = load_estate(estate_file)
+    cluster = cluster_for(cluster, estate.compute.cluster)
     catalog = load_catalog(estate, inventory, out)
     notice, categories = load_notice(), load_categories()
     meanings = {f"{s}.{t}": columns for (s, t), columns in catalog.meanings.items()}
     facts = facts_of(estate)
     answers = []
-    for request in _requests(estate, catalog, identities, period):
+    for request in _requests(estate, catalog, identities, period, cluster):
         package = write_package(request, meanings, facts, notice, categories, out, passphrase)
         counts = {r.key: r.rows.num_rows for r in request.tables}
         log_request(out, request, "access", outcome="complied", detail={"rows": sum(counts.values())})
@@ -101,12 +109,16 @@ def answer_categories(
 
 
 def _requests(
-    estate: Estate, catalog: Catalog, identities: Sequence[Identity], period: Period
+    estate: Estate,
+    catalog: Catalog,
+    identities: Sequence[Identity],
+    period: Period,
+    cluster: str | None = None,
 ) -> list[AccessRequest]:
     """One request per identity, holding the records found for it within the period."""
     requests = []
     left_out: list[list[dict[str, object]]] = []
-    found = find_records(estate, catalog, identities, left_out=left_out)
+    found = find_records(estate, catalog, identities, left_out=left_out, cluster=cluster)
     for identity, records, others in zip(identities, found, left_out, strict=True):
         request = AccessRequest(new_request_id(), identity, dt.datetime.now(dt.UTC), period)
         request.tables = [within(r, period) for r in records]
@@ -122,16 +134,18 @@ def find_records(
     identities: Sequence[Identity],
     stores: Mapping[str, Store] | None = None,
     left_out: list[list[dict[str, object]]] | None = None,
+    cluster: str | None = None,
 ) -> list[list[TableRecords]]:
     """Per identity: its own rows, shared and reference rows, and free-text mentions of it.
 
     `stores`: already open stores to use (left open); by default they are opened and closed here.
     `left_out`: given, it receives per identity the rows reached that are someone else's, and why.
+    `cluster`: where free text is searched (`pipelines.engine.cluster_for`; default: the estate's).
     """
     if stores is None:
         opened = open_stores(estate)
         try:
-            return find_records(estate, catalog, identities, opened, left_out)
+            return find_records(estate, catalog, identities, opened, left_out, cluster)
         finally:
             for store in opened.values():
                 store.close()
@@ -145,7 +159,10 @@ def find_records(
         for record in records:
             record.event_time = times.get((record.store, record.table))
     identifiers = [consumer_identifiers(i, r, catalog) for i, r in zip(identities, found, strict=True)]
-    mentions = find_mentions(catalog, stores, identifiers, found, times)
+    where = cluster_for(cluster, estate.compute.cluster)
+    mentions = find_mentions(
+        estate, catalog, stores, identifiers, found, times, where, estate.compute.workers
+    )
     return [own + extra for own, extra in zip(found, mentions, strict=True)]
 
 

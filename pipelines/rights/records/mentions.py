@@ -1,7 +1,9 @@
 """Free text that mentions a consumer: support tickets and notes naming their email, phone or SIM.
 
 Every free-text column the inventory found is scanned once for all consumers of the request batch
-(one regular expression of their identifiers, vectorised). A row already among the consumer's own
+(one regular expression of their identifiers, vectorised), split by split on the engine
+(`pipelines.engine`: in this process unless a cluster is named); the matching rows come back to
+the client, which tells them apart per consumer. A row already among the consumer's own
 records is not repeated; a row of someone else's that mentions them is included with only its
 text and time, the other personal information in the text redacted.
 
@@ -13,12 +15,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors import Store
+from connectors import Estate, Split, Store, load_estate, open_store
 from pipelines.discovery.analyzer import LANGUAGE, build_analyzer
+from pipelines.engine import IN_PROCESS, run_tasks
 from pipelines.rights.model import Identity, TableRecords
 from pipelines.rights.records.graph import IDENTIFYING, Catalog
 from pipelines.rights.records.identifiers import identifier_pattern, rough_pattern
@@ -39,36 +43,49 @@ def consumer_identifiers(identity: Identity, records: Sequence[TableRecords], ca
     return {v for v in found if len(v) >= MIN_LENGTH}
 
 
+@dataclass(frozen=True)
+class MentionTask:
+    """One split of one free-text column, picklable: the worker opens the store itself."""
+
+    estate_file: str
+    store: str
+    split: Split
+    column: str
+    identifiers: tuple[str, ...]  # the batch's, longest first: the one pattern needs them all
+
+
 def find_mentions(
+    estate: Estate,
     catalog: Catalog,
     stores: Mapping[str, Store],
     identifiers: Sequence[set[str]],
     own: Sequence[Sequence[TableRecords]],
     event_times: Mapping[tuple[str, str], str | None],
+    cluster: str | None = IN_PROCESS,
+    workers: int | None = None,
 ) -> list[list[TableRecords]]:
     """Per consumer, the rows of free-text columns that mention one of their identifiers."""
-    everyone = sorted({v for ids in identifiers for v in ids}, key=len, reverse=True)
+    everyone = tuple(sorted({v for ids in identifiers for v in ids}, key=len, reverse=True))
     result: list[list[TableRecords]] = [[] for _ in identifiers]
     if not everyone:
         return result
-    pattern = rough_pattern(everyone)
-    for (store, table), column in catalog.free_text_columns():
-        time_column = event_times.get((store, table))
-        matched = _matching_rows(stores[store], table, column, pattern)
-        if matched.num_rows == 0:
+    columns = catalog.free_text_columns()
+    matched = _matching_rows(estate, stores, columns, everyone, cluster, workers)
+    for ((store, table), column), rows in zip(columns, matched, strict=True):
+        if rows.num_rows == 0:
             continue
+        time_column = event_times.get((store, table))
         for index, ids in enumerate(identifiers):
-            mine = _mentioning(matched, column, ids)
+            mine = _mentioning(rows, column, ids)
             mine = _not_already_own(mine, own[index], store, table)
             if mine.num_rows:
                 kept = [c for c in (column, time_column) if c and c in mine.column_names]
-                rows = _redacted(mine.select(kept), column, ids)
                 key = list(stores[store].table(table).primary_key) or mine.column_names
                 result[index].append(
                     TableRecords(
                         store,
                         table,
-                        rows,
+                        _redacted(mine.select(kept), column, ids),
                         f"mentions in {column}",
                         time_column,
                         mention_only=True,
@@ -78,15 +95,44 @@ def find_mentions(
     return result
 
 
-def _matching_rows(store: Store, table: str, column: str, pattern: str) -> pa.Table:
+def _matching_rows(
+    estate: Estate,
+    stores: Mapping[str, Store],
+    columns: Sequence[tuple[tuple[str, str], str]],
+    identifiers: tuple[str, ...],
+    cluster: str | None,
+    workers: int | None,
+) -> list[pa.Table]:
+    """Per free-text column, the rows whose text may mention an identifier (a superset), all splits."""
+    estate_file = str(estate.path.resolve())
+    tasks = [
+        MentionTask(estate_file, store, split, column, identifiers)
+        for (store, table), column in columns
+        for split in stores[store].splits(table)
+    ]
+    parts: dict[tuple[str, str, str], list[pa.Table]] = {(s, t, c): [] for (s, t), c in columns}
+    for task, rows in zip(tasks, run_tasks(rows_mentioning, tasks, cluster, workers), strict=True):
+        if rows.num_rows:
+            parts[(task.store, task.split.table, task.column)].append(rows)
+    return [
+        pa.concat_tables(found, promote_options="permissive") if found else pa.table({})
+        for found in parts.values()
+    ]
+
+
+def rows_mentioning(task: MentionTask) -> pa.Table:
+    """The rows of one split whose text matches the identifiers' rough pattern (every column)."""
+    pattern = rough_pattern(task.identifiers)
+    estate = load_estate(task.estate_file)
     parts = []
-    for batch in store.scan(table):
-        texts = batch.column(batch.schema.get_field_index(column))
-        hit = pc.fill_null(
-            pc.match_substring_regex(pc.cast(texts, pa.string()), pattern, ignore_case=True), False
-        )
-        if pc.any(hit).as_py():
-            parts.append(pa.Table.from_batches([batch]).filter(hit))
+    with open_store(task.store, estate.stores[task.store]) as store:
+        for batch in store.scan_split(task.split):
+            texts = batch.column(batch.schema.get_field_index(task.column))
+            hit = pc.fill_null(
+                pc.match_substring_regex(pc.cast(texts, pa.string()), pattern, ignore_case=True), False
+            )
+            if pc.any(hit).as_py():
+                parts.append(pa.Table.from_batches([batch]).filter(hit))
     return pa.concat_tables(parts) if parts else pa.table({})
 
 
