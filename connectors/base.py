@@ -96,6 +96,11 @@ class TableInfo:
         return [c.name for c in self.columns]
 
     @property
+    def generated(self) -> frozenset[str]:
+        """The columns the database computes from others: never written (deleted, masked or set)."""
+        return frozenset(c.name for c in self.columns if c.generated)
+
+    @property
     def schema(self) -> pa.Schema:
         return pa.schema([pa.field(c.name, c.type, c.nullable) for c in self.columns])
 

@@ -104,3 +104,43 @@ def test_the_delete_job_plans_then_deletes(copy: Path, tmp_path: Path) -> None:
     assert metadata["verification"].value["zero_residue"] is True
     assert "legal_obligation" in metadata["plan"].value
     assert ids(copy / "billing.db", "SELECT count(*) FROM accounts WHERE customer_id = 30") == {0}
+
+
+@pytest.fixture
+def with_generated(tmp_path: Path) -> Path:
+    """A shop whose customers carry a column SQLite computes from the email (never written)."""
+    root = tmp_path / "shop"
+    root.mkdir()
+    with sqlite3.connect(root / "shop.db") as shop:
+        shop.execute(
+            "CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL, full_name TEXT,"
+            " email_lower TEXT GENERATED ALWAYS AS (lower(email)) VIRTUAL)"
+        )
+        shop.executemany(
+            "INSERT INTO customers (id, email, full_name) VALUES (?, ?, ?)",
+            [(i, f"Person{i}@Example.com", f"Person Number{i}") for i in range(1, 41)],
+        )
+    (root / "estate.yaml").write_text("stores:\n  shop:\n    kind: sql\n    url: sqlite:///shop.db\n")
+    assert main(["scan", "--estate", str(root / "estate.yaml"), "--out", str(root / "out")]) == 0
+    return root
+
+
+def test_a_correction_never_writes_a_generated_column(with_generated: Path) -> None:
+    args = ["correct", "--estate", str(with_generated / "estate.yaml"), "--out", str(with_generated / "out")]
+    assert main([*args, "--email", "Person3@Example.com", "--set", "EMAIL_ADDRESS=new3@example.org"]) == 0
+    with sqlite3.connect(with_generated / "shop.db") as shop:
+        rows = shop.execute("SELECT id, email, email_lower FROM customers WHERE id IN (3, 4)").fetchall()
+    assert rows == [
+        (3, "new3@example.org", "new3@example.org"),
+        (4, "Person4@Example.com", "person4@example.com"),
+    ]
+
+
+def test_setting_a_generated_column_is_refused_with_the_reason(
+    with_generated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["correct", "--estate", str(with_generated / "estate.yaml"), "--out", str(with_generated / "out")]
+    assert main([*args, "--email", "Person4@Example.com", "--set", "email_lower=x@example.org"]) == 2
+    assert "the database computes it (a generated column)" in capsys.readouterr().err
+    with sqlite3.connect(with_generated / "shop.db") as shop:
+        assert shop.execute("SELECT email FROM customers WHERE id = 4").fetchone() == ("Person4@Example.com",)

@@ -157,6 +157,7 @@ def _plan(
     tables = {(name, info.name): info for name, store in stores.items() for info in store.tables()}
     plan = DeletionPlan()
     matched: set[str] = set()
+    generated: set[str] = set()  # fields that name only columns the database computes
     for record in records:
         if record.reference or record.mention_only or not record.rows.num_rows:
             continue
@@ -165,9 +166,15 @@ def _plan(
             continue
         columns = _columns(record, info, catalog, assignments)
         matched.update(columns.values())
+        generated.update(_columns(record, info, catalog, assignments, generated=True).values())
         if columns:
             plan.steps.append(_step(record, info, {c: assignments[f] for c, f in columns.items()}))
     unknown = sorted(set(assignments) - matched)
+    computed = [f for f in unknown if f in generated]
+    if computed:
+        raise InputError(
+            f"--set {computed[0]}: the database computes it (a generated column): set the columns it is computed from"
+        )
     if unknown:
         raise InputError(
             f"--set {unknown[0]}: no column of the consumer's records holds it "
@@ -177,16 +184,22 @@ def _plan(
 
 
 def _columns(
-    record: TableRecords, info: TableInfo, catalog: Catalog, assignments: Mapping[str, str]
+    record: TableRecords,
+    info: TableInfo,
+    catalog: Catalog,
+    assignments: Mapping[str, str],
+    generated: bool = False,
 ) -> dict[str, str]:
-    """column -> the field that names it (its own name, or its entity)."""
+    """column -> the field that names it (its own name, or its entity); only the columns the
+    database computes (generated columns, which are never set) where `generated`."""
     meanings = catalog.meanings.get((record.store, record.table), {})
     found = {}
     for field in assignments:
         for column in record.rows.column_names:
             meaning = meanings.get(column)
             by_entity = meaning is not None and meaning.entity == field.upper() and meaning.category
-            if (column == field or by_entity) and column not in info.primary_key:
+            named = (column == field or by_entity) and column not in info.primary_key
+            if named and (column in info.generated) == generated:
                 found[column] = field
     return found
 

@@ -260,7 +260,7 @@ def _deidentify(
 ) -> Step:
     meanings = catalog.meanings.get((record.store, record.table), {})
     structural = set(key) | {c for fk in info.foreign_keys for c in fk.columns} | set(info.primary_key)
-    structural |= {c.name for c in info.columns if c.generated}  # the database computes them
+    structural |= info.generated
     masked = [
         c
         for c, m in meanings.items()
