@@ -94,6 +94,8 @@ def test_deletion_leaves_the_other_customers_payment_as_it_is(estate: Path, tmp_
     assert main([*command, "--email", email, "--out", str(tmp_path)]) == 1
     (report,) = tmp_path.glob("deletion-*.json")
     assert "complied_in_part" in report.read_text() and "payment.rental_id -> rental" in report.read_text()
+    (left_out,) = [x for x in json.loads(report.read_text())["left_out"] if x["table"] == "shop.payment"]
+    assert left_out["rows"] == 1 and "payment.customer_id -> customer.customer_id" in left_out["why"]
     with sqlite3.connect(estate.parent / "rentals.db") as db:
         rentals = db.execute("SELECT rental_id FROM rental WHERE customer_id = ?", (CONSUMER,)).fetchall()
         assert db.execute("SELECT COUNT(*) FROM customer WHERE email = ?", (email,)).fetchone() == (0,)

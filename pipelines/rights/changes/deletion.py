@@ -87,7 +87,7 @@ def answer_deletion(
             resumed = True
         carry_out(journal, stores)
         residue = find_residue(estate, catalog, stores, journal.every_identifier, identity, cluster)
-        plan = DeletionPlan(journal.steps, journal.kept)
+        plan = DeletionPlan(journal.steps, journal.kept, journal.left_out)
         notices = write_notices(estate, journal.request_id, plan, journal.identifiers, out)
         suppressed = suppress(out, journal.every_identifier, journal.request_id)
         document = deletion_report(
@@ -126,10 +126,13 @@ def _plan(
 ) -> tuple[DeletionPlan, dict[str, list[str]]]:
     """The plan, and per store the consumer's identifiers found there (a recipient learns only those)."""
     # all time: deletion has no look-back
-    (records,) = find_records(estate, catalog, [identity], stores, cluster=cluster)
+    left_out: list[list[dict[str, object]]] = []
+    (records,) = find_records(estate, catalog, [identity], stores, left_out, cluster)
     identifiers = consumer_identifiers(identity, records, catalog)
     by_store = identifiers_by_store(estate, identity, records, catalog)
-    return plan_deletion(records, catalog, estate, stores, identifiers), by_store
+    plan = plan_deletion(records, catalog, estate, stores, identifiers)
+    plan.left_out = left_out[0]
+    return plan, by_store
 
 
 def identifiers_by_store(

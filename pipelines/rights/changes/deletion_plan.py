@@ -58,6 +58,7 @@ class Kept:
 class DeletionPlan:
     steps: list[Step] = field(default_factory=list)
     kept: dict[str, Kept] = field(default_factory=dict)  # "store.table" -> what stays and why
+    left_out: list[dict[str, object]] = field(default_factory=list)  # rows reached, another's: why
 
 
 def plan_deletion(

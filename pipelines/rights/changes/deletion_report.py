@@ -98,6 +98,8 @@ def deletion_report(
         },
         # rows deidentified, not deleted, because another row not deleted refers to them
         "complied_in_part": list(partial),
+        # rows the walk reached that are another person's (never changed), per table and why
+        "left_out": list(plan.left_out),
         "notices": list(notices),
         "suppression_entries_added": suppressed,
         # identifiers inside documents: not searched, so zero_residue says nothing of them

@@ -33,6 +33,7 @@ class Journal:
     kept: dict[str, Kept]
     identifiers: dict[str, list[str]]  # store -> the consumer's identifiers there (verify, notify, suppress)
     done: dict[str, list[dict[str, object]]] = field(default_factory=dict)  # store -> results
+    left_out: list[dict[str, object]] = field(default_factory=list)  # the plan's: rows that are another's
 
     @property
     def every_identifier(self) -> set[str]:
@@ -63,6 +64,7 @@ class Journal:
             "kept": {k: asdict(v) for k, v in self.kept.items()},
             "identifiers": self.identifiers,
             "done": self.done,
+            "left_out": self.left_out,
         }
         _atomic_json(self.folder / "journal.json", meta)
 
@@ -92,7 +94,8 @@ def open_journal(out: Path, identity_sha256: str) -> Journal | None:
         for i, s in enumerate(meta["steps"])
     ]
     kept = {k: Kept(**v) for k, v in meta["kept"].items()}
-    return Journal(folder, meta["request_id"], steps, kept, meta["identifiers"], meta["done"])
+    left_out = meta.get("left_out", [])  # a journal written before the plan named them: none
+    return Journal(folder, meta["request_id"], steps, kept, meta["identifiers"], meta["done"], left_out)
 
 
 def start_journal(
@@ -105,7 +108,7 @@ def start_journal(
         path = folder / f"step-{index}.parquet"
         pq.write_table(step.rows, path)
         os.chmod(path, 0o600)
-    journal = Journal(folder, request_id, plan.steps, plan.kept, identifiers)
+    journal = Journal(folder, request_id, plan.steps, plan.kept, identifiers, left_out=plan.left_out)
     journal.save()
     return journal
 
