@@ -28,6 +28,7 @@ STRONG_SCORE = 0.3  # a recognizer result at or above this is evidence by itself
 MIN_FIT = 0.7  # share of values that must have the named entity's shape
 ALONE_PREVALENCE = 0.6  # values alone decide when this share is recognised
 ALONE_SCORE = 0.4
+FREE_TEXT = "FREE_TEXT"  # the finding for a column of free text: it mentions PI, it is no one value
 MIXED_PART = 0.2  # in a mixed column, each kind explains at least this share of the values
 MIXED_OVERLAP = 0.2  # ... and shares at most this share of its values with another kind
 # When two entities explain the values equally, the more specific one wins.
@@ -103,11 +104,11 @@ def _classify(sample: ColumnSample, setup: AnalyzerSetup, table: str) -> ColumnF
     if _is_free_text(sample, hints):
         if placeholder_share(sample.distinct) >= 0.5:
             reason = "free text: placeholder text (lorem ipsum), no PI"
-            return ColumnFinding(sample.name, "FREE_TEXT", 0.8, 1.0, (reason,))
+            return ColumnFinding(sample.name, FREE_TEXT, 0.8, 1.0, (reason,))
         mentions = value_evidence(sample, setup, free_text=True).mentioned
         kinds = ", ".join(sorted(mentions)) or "no PI found in the analysed values"
         reason = f"free text: {sample.mean_words:.0f} words on average; mentions {kinds}"
-        return ColumnFinding(sample.name, "FREE_TEXT", 0.8, 1.0, (reason,), tuple(sorted(mentions)), mentions)
+        return ColumnFinding(sample.name, FREE_TEXT, 0.8, 1.0, (reason,), tuple(sorted(mentions)), mentions)
     if sample.kind == "temporal":
         return ColumnFinding(
             sample.name, "TIMESTAMP", 0.6, 1.0, (f"a {sample.dtype} column: the time of something",)
@@ -288,5 +289,5 @@ def _is_free_text(sample: ColumnSample, hints: list[NameHint]) -> bool:
     if sample.kind != "text" or sample.opaque_share >= 0.5:
         return False
     wordy = sample.mean_words >= 6 or sample.mean_length >= 60
-    named = any(h.entity == "FREE_TEXT" for h in hints)
+    named = any(h.entity == FREE_TEXT for h in hints)
     return (wordy and sample.uniqueness >= 0.5) or (named and sample.mean_words >= 3)

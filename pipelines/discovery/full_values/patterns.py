@@ -126,7 +126,7 @@ class ValuePatterns:
 
 def value_patterns(recognizers: Sequence[EntityRecognizer], categories: CategoryMap) -> ValuePatterns:
     """The prefilter of every recognizer whose entity is personal information without context."""
-    chosen = tuple(r for r in recognizers if _finds_pi(r, categories) and _prefilters(r))
+    chosen = tuple(r for r in recognizers if _finds_pi(r, categories) and prefilters(r))
     numeric = [r for r in chosen if any("integer" in _kinds(e) for e in r.supported_entities)]
     integer = _alternation(numeric) if numeric else None
     return ValuePatterns(
@@ -161,7 +161,7 @@ def _anchored(recognizers: Sequence[EntityRecognizer]) -> dict[str, str]:
     by_entity: dict[str, list[str]] = {}
     for recognizer in recognizers:
         for entity in recognizer.supported_entities:
-            by_entity.setdefault(entity, []).extend(_re2_or_any(p) for p in _prefilters(recognizer))
+            by_entity.setdefault(entity, []).extend(_re2_or_any(p) for p in prefilters(recognizer))
     return {
         entity: "^(?:" + "|".join(f"(?:{p})" for p in found) + ")$"
         for entity, found in by_entity.items()
@@ -202,7 +202,9 @@ def _kinds(entity: str) -> frozenset[str]:
     return shape.kinds if shape else frozenset({"text"})
 
 
-def _prefilters(recognizer: EntityRecognizer) -> list[str]:
+def prefilters(recognizer: EntityRecognizer) -> list[str]:
+    """The recognizer's patterns as RE2 prefilters: its override in PREFILTERS, else its relaxed
+    patterns that can decide alone, else none (a recognizer that is no pattern and has no override)."""
     overridden = [PREFILTERS[e] for e in recognizer.supported_entities if e in PREFILTERS]
     if overridden:
         return overridden
@@ -217,11 +219,11 @@ def _prefilters(recognizer: EntityRecognizer) -> list[str]:
 
 
 def _alternation(recognizers: Sequence[EntityRecognizer]) -> str:
-    return "|".join(f"(?:{_re2_or_any(p)})" for r in recognizers for p in _prefilters(r))
+    return "|".join(f"(?:{_re2_or_any(p)})" for r in recognizers for p in prefilters(r))
 
 
 def _parts(recognizers: Sequence[EntityRecognizer]) -> tuple[str, ...]:
-    each = [f"(?:{_re2_or_any(p)})" for r in recognizers for p in _prefilters(r)]
+    each = [f"(?:{_re2_or_any(p)})" for r in recognizers for p in prefilters(r)]
     return tuple("|".join(each[i : i + PART]) for i in range(0, len(each), PART))
 
 

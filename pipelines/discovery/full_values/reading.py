@@ -19,8 +19,8 @@ from presidio_analyzer import EntityRecognizer, PatternRecognizer
 from connectors import Split, StoreError, load_estate, open_store
 from mappings import load_categories
 from pipelines.discovery.analyzer import LANGUAGE, AnalyzerSetup, build_analyzer
-from pipelines.discovery.classify import ALONE_SCORE
-from pipelines.discovery.full_values.patterns import PREFILTERS, ColumnValues, ValuePatterns, value_patterns
+from pipelines.discovery.classify import ALONE_SCORE, FREE_TEXT
+from pipelines.discovery.full_values.patterns import ColumnValues, ValuePatterns, prefilters, value_patterns
 from pipelines.discovery.full_values.tally import ColumnTally, EntityMatches, SplitTally
 from pipelines.discovery.value_evidence import (
     COVERAGE,
@@ -29,8 +29,6 @@ from pipelines.discovery.value_evidence import (
     _pattern_candidates,
     mask,
 )
-
-FREE_TEXT = "FREE_TEXT"  # the sample's finding for a column of free text (classify.py)
 
 
 @dataclass(frozen=True)
@@ -211,8 +209,8 @@ def _validated(
 def _candidate_indexes(recognizer: EntityRecognizer, values: pa.Array) -> list[int]:
     if isinstance(recognizer, PatternRecognizer):
         return list(_pattern_candidates(recognizer, values))
-    prefilters = [PREFILTERS[e] for e in recognizer.supported_entities if e in PREFILTERS]
-    if not prefilters:
+    admits = prefilters(recognizer)  # phone numbers: a superset of what the matcher accepts
+    if not admits:
         return list(range(len(values)))
-    admitted = pc.match_substring_regex(values, "|".join(prefilters), ignore_case=True)
-    return pc.indices_nonzero(admitted).to_pylist()  # type: ignore[no-any-return]  # phone numbers
+    admitted = pc.match_substring_regex(values, "|".join(admits), ignore_case=True)
+    return pc.indices_nonzero(admitted).to_pylist()  # type: ignore[no-any-return]

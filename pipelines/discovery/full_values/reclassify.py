@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pipelines.discovery.classify import SPECIFICITY, ColumnFinding
+from pipelines.discovery.classify import FREE_TEXT, SPECIFICITY, ColumnFinding
 from pipelines.discovery.full_values.tally import ColumnTally, EntityMatches
 
 SAMPLE, FULL_VALUES = "sample", "full_values"
@@ -25,7 +25,7 @@ def refined(finding: ColumnFinding, tally: ColumnTally) -> tuple[ColumnFinding, 
     found = {e: m for e, m in tally.entities.items() if m.rows > 0}
     if not found or tally.rows <= finding.non_empty:
         return finding, SAMPLE
-    if finding.entity == "FREE_TEXT":
+    if finding.entity == FREE_TEXT:
         new = {e: m for e, m in found.items() if e not in finding.mentions}
         if not new:
             return finding, SAMPLE
