@@ -10,10 +10,15 @@ Each task is a picklable description of its work (it opens its store itself); re
 
 from __future__ import annotations
 
+import logging
 import os
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, TypeVar
+
+import pyarrow as pa
 
 from pipelines.errors import InputError
 
@@ -71,7 +76,9 @@ def _gathered(
 ) -> list[Result]:
     from distributed import as_completed
 
-    futures = client.map(function, list(tasks), pure=False)
+    name = getattr(function, "__name__", "task")  # the scheduler's key names the work, not the wrapper
+    keys = [f"{name}-{uuid.uuid4().hex}" for _ in tasks]
+    futures = client.map(partial(_on_worker, function), list(tasks), key=keys, pure=False)
     order = {future.key: index for index, future in enumerate(futures)}
     gathered: dict[int, Result] = {}
     finished = as_completed(futures)  # type: ignore[no-untyped-call]
@@ -79,6 +86,18 @@ def _gathered(
         gathered[order[future.key]] = future.result()
         report(done, len(futures))
     return [gathered[index] for index in range(len(futures))]
+
+
+def _on_worker(function: Callable[[Task], Result], task: Task) -> Result:
+    """`function(task)` on a dask worker, with Arrow's thread pool the size of the worker's: a
+    local cluster has one single-threaded worker per core, and Arrow's default (one thread per
+    core in every worker) would put several threads on each core."""
+    from distributed import get_worker
+
+    threads = get_worker().state.nthreads
+    if pa.cpu_count() != threads:
+        pa.set_cpu_count(threads)
+    return function(task)
 
 
 def cluster_for(asked: str | None, configured: str | None, default: str | None = IN_PROCESS) -> str | None:
@@ -118,7 +137,7 @@ def _client(cluster: str | None, workers: int | None) -> Iterator[Any]:
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
-            silence_logs=40,  # errors only
+            silence_logs=logging.CRITICAL,  # a worker losing the scheduler at shutdown is no news
         ) as local,
         Client(local, set_as_default=True) as client,  # type: ignore[no-untyped-call]
     ):
