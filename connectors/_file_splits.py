@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
+
 from connectors._file_layout import TableLayout
 from connectors._lazy import ds
 from connectors.base import Split, StoreError
@@ -39,3 +41,33 @@ def split_dataset(layout: TableLayout, dataset: ds.FileSystemDataset, split: Spl
     if isinstance(fragment, ds.ParquetFileFragment) and isinstance(first, int) and isinstance(count, int):
         fragment = fragment.subset(row_group_ids=list(range(first, first + count)))
     return ds.FileSystemDataset([fragment], dataset.schema, dataset.format, dataset.filesystem)
+
+
+def dictionary_encoded(
+    layout: TableLayout, dataset: ds.FileSystemDataset, columns: list[str]
+) -> ds.FileSystemDataset:
+    """The same rows with the text columns among `columns` read as Parquet stores them, dictionary
+    encoded (each row group's distinct values once, and an index per row); other formats as they are."""
+    if not isinstance(dataset.format, ds.ParquetFileFormat):
+        return dataset
+    stored = [c for c in columns if c not in layout.partitioning]
+    text = [c for c in stored if pa.types.is_string(dataset.schema.field(c).type)]
+    if not text:
+        return dataset
+    encoded = ds.ParquetFileFormat(read_options=ds.ParquetReadOptions(dictionary_columns=text))
+    fragments = [
+        encoded.make_fragment(
+            f.path,
+            dataset.filesystem,
+            f.partition_expression,
+            row_groups=[g.id for g in f.row_groups] if isinstance(f, ds.ParquetFileFragment) else None,
+        )
+        for f in dataset.get_fragments()
+    ]
+    schema = pa.schema(
+        [
+            pa.field(f.name, pa.dictionary(pa.int32(), f.type), f.nullable) if f.name in text else f
+            for f in dataset.schema
+        ]
+    )
+    return ds.FileSystemDataset(fragments, schema, encoded, dataset.filesystem)

@@ -198,9 +198,15 @@ class Store(ABC):
         return [Split(table)]
 
     def scan_split(
-        self, split: Split, columns: Sequence[str] | None = None, batch_size: int = 65_536
+        self,
+        split: Split,
+        columns: Sequence[str] | None = None,
+        batch_size: int = 65_536,
+        encoded: Sequence[str] = (),
     ) -> Iterator[pa.RecordBatch]:
-        """Every row of one split, as `scan` reads the whole table."""
+        """Every row of one split, as `scan` reads the whole table. The text columns named in
+        `encoded` may come dictionary-encoded where the store holds them so (Parquet): each row
+        group's distinct values once and an index per row, when only the distinct values matter."""
         return self.scan(split.table, columns, batch_size)
 
     @abstractmethod

@@ -23,7 +23,7 @@ from connectors._file_index import MIN_ROWS, ValueIndex
 from connectors._file_layout import Listing, ListingError, TableLayout, discover
 from connectors._file_rewrite import Files, LocalFiles, ObjectFiles, rewrite
 from connectors._file_sample import sample_dataset
-from connectors._file_splits import file_splits, split_dataset
+from connectors._file_splits import dictionary_encoded, file_splits, split_dataset
 from connectors._lazy import ds, pc
 from connectors._object_store import object_filesystem, object_reason, object_root, object_tags
 from connectors.base import (
@@ -101,14 +101,21 @@ class FileStore(Store):
             return file_splits(self._layout(table), self._dataset(table), rows)
 
     def scan_split(
-        self, split: Split, columns: Sequence[str] | None = None, batch_size: int = 65_536
+        self,
+        split: Split,
+        columns: Sequence[str] | None = None,
+        batch_size: int = 65_536,
+        encoded: Sequence[str] = (),
     ) -> Iterator[pa.RecordBatch]:
         table = split.table
         with self._reading(table):
             dataset = split_dataset(self._layout(table), self._dataset(table), split)
-            yield from dataset.to_batches(
-                columns=self._columns(table, dataset, columns), batch_size=batch_size
-            )
+            chosen = self._columns(table, dataset, columns)
+            if encoded:
+                dataset = dictionary_encoded(
+                    self._layout(table), dataset, [c for c in chosen if c in encoded]
+                )
+            yield from dataset.to_batches(columns=chosen, batch_size=batch_size)
 
     def find(
         self,

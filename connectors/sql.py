@@ -72,7 +72,11 @@ class SqlStore(Store):
             return key_splits(conn, target, rows)
 
     def scan_split(
-        self, split: Split, columns: Sequence[str] | None = None, batch_size: int = 65_536
+        self,
+        split: Split,
+        columns: Sequence[str] | None = None,
+        batch_size: int = 65_536,
+        encoded: Sequence[str] = (),
     ) -> Iterator[pa.RecordBatch]:
         target = self._table(split.table)
         return self._stream(target, target.selected(columns), batch_size, split_condition(target, split))

@@ -48,8 +48,9 @@ PREFILTERS = {
     "CRYPTO": r"[a-zA-HJ-NP-Z0-9]{26}",
 }
 PART = 8  # patterns per expression where the whole alternation is slow on a column
-PROBE = 512  # distinct values of a column timed against the whole alternation
-COSTLY_SECONDS = 2e-6  # per value: the DFA runs at ~0.3 us per short value, the NFA at 100+
+PROBE = 256  # distinct values of a column timed against the whole alternation
+MIN_PROBE = 64
+COSTLY_SECONDS = 5e-6  # per value: the DFA runs at ~0.3-1 us per value, the NFA at 30+
 ANY_VALUE = r"[\s\S]"  # a pattern RE2 cannot hold even relaxed: every value is a candidate
 NOT_READ_IN_FULL = frozenset({"URL"})
 
@@ -95,6 +96,12 @@ class ValuePatterns:
                         masks[index] = mask
         return masks
 
+    def own_matches(self, values: pa.Array, entity: str | None, numeric: bool) -> list[bool]:
+        """Per value, whether it has the shape of `entity` as a whole (its recognizers' prefilters,
+        anchored); all False for a column without an entity of its own."""
+        anchored = (self.own_integer if numeric else self.own_text).get(entity or "")
+        return (_matches(values, anchored) if anchored else _none(len(values))).to_pylist()  # type: ignore[no-any-return]
+
     def _matched(
         self, columns: Sequence[ColumnValues], numeric: bool, patterns: Sequence[str]
     ) -> list[pa.Array]:
@@ -119,9 +126,17 @@ class ValuePatterns:
         if combined is None or not len(values):
             return False
         probe = values.slice(0, PROBE)
-        started = time.perf_counter()
-        _matches(probe, combined)
-        return (time.perf_counter() - started) / len(probe) > COSTLY_SECONDS
+        if len(probe) < MIN_PROBE:  # too few to time, and too few to cost much
+            return False
+        # Each call compiles the expression and builds RE2's DFA anew: the cost of the first values
+        # is that, the cost per value is what the last three quarters of the probe add.
+        first = probe.slice(0, len(probe) // 4)
+
+        def slow() -> bool:
+            added = _seconds(probe, combined) - _seconds(first, combined)
+            return added / (len(probe) - len(first)) > COSTLY_SECONDS
+
+        return slow() and slow()  # a second look, as one run can be slowed by anything
 
 
 def value_patterns(recognizers: Sequence[EntityRecognizer], categories: CategoryMap) -> ValuePatterns:
@@ -143,6 +158,12 @@ def value_patterns(recognizers: Sequence[EntityRecognizer], categories: Category
 
 def _matches(values: pa.Array, pattern: str) -> pa.Array:
     return pc.match_substring_regex(values, pattern, ignore_case=True)
+
+
+def _seconds(values: pa.Array, pattern: str) -> float:
+    started = time.perf_counter()
+    _matches(values, pattern)
+    return time.perf_counter() - started
 
 
 def _any_match(values: pa.Array, patterns: Sequence[str]) -> pa.Array:
