@@ -70,10 +70,14 @@ def read_split(task: ReadTask) -> SplitTally:
     try:
         estate = load_estate(task.estate_file)
         with open_store(task.store, estate.stores[task.store]) as store:
-            for split in task.splits:
-                batches = store.scan_split(split, list(columns), task.batch_size, encoded=_encoded(task))
-                for batch in _coalesced(batches, task.batch_size):
-                    _read_batch(batch, columns, setup, patterns)
+            encoded = _encoded(task)
+            batches = (
+                batch
+                for split in task.splits
+                for batch in store.scan_split(split, list(columns), task.batch_size, encoded=encoded)
+            )
+            for joined in _coalesced(batches, task.batch_size):
+                _read_batch(joined, columns, setup, patterns)
     except (StoreError, pa.ArrowException, OSError) as err:
         result.error = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         return result
@@ -89,7 +93,8 @@ def _encoded(task: ReadTask) -> list[str]:
 
 def _coalesced(batches: Iterator[pa.RecordBatch], rows: int) -> Iterator[pa.Table]:
     """The batches joined into tables of about `rows` rows: a Parquet file yields one batch per row
-    group (often 10-20 thousand rows), and each batch costs the prefilter's compilation once."""
+    group (often 10-20 thousand rows), a task may read many small files (a day's partition each),
+    and each batch costs the prefilter's compilation once."""
     held: list[pa.RecordBatch] = []
     count = 0
     for batch in batches:
