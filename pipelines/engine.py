@@ -137,6 +137,9 @@ def _client(cluster: str | None, workers: int | None) -> Iterator[Any]:
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            # The scheduler serves its health routes over HTTP even without a dashboard, by default
+            # on 0.0.0.0:8787 (and warns when that port is taken): here on a free local port.
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
             silence_logs=logging.CRITICAL,  # a worker losing the scheduler at shutdown is no news
         ) as local,
         Client(local, set_as_default=True) as client,  # type: ignore[no-untyped-call]

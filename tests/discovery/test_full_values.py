@@ -6,6 +6,9 @@ import datetime as dt
 import json
 import re
 import shutil
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -89,7 +92,23 @@ def test_local_cluster_of_two_workers_gives_the_same_inventory(
     estate.write_text(sparse_estate.estate_file.read_text() + "compute:\n  workers: 2\n")
     for name in ("billing.db", "crm.db", "device_logs"):
         (tmp_path / name).symlink_to(sparse_estate.root / name)
-    assert _scan(estate, tmp_path / "out", "--full-values") == in_process
+    with _dask_default_port_taken():  # the local cluster listens on free local ports only
+        assert _scan(estate, tmp_path / "out", "--full-values") == in_process
+
+
+@contextmanager
+def _dask_default_port_taken() -> Iterator[None]:
+    """Port 8787 (dask's default HTTP port) held, unless something else already holds it."""
+    holder = socket.socket()
+    try:
+        holder.bind(("127.0.0.1", 8787))
+        holder.listen()
+    except OSError:
+        pass  # taken already: the same condition
+    try:
+        yield
+    finally:
+        holder.close()
 
 
 def test_a_separate_dask_scheduler_and_workers_give_the_same_inventory(
