@@ -21,7 +21,8 @@ from pipelines.demo_estate import build_demo_estate
 from pipelines.discovery.analyzer import build_analyzer
 from pipelines.discovery.inventory import scan_estate
 from pipelines.discovery.report import write_inventory
-from pipelines.rights.packages.access import answer_access, find_records
+from pipelines.rights.packages.access import answer_access
+from pipelines.rights.records.finding import find_records
 from pipelines.rights.records.graph import Catalog
 from pipelines.rights.records.identity import parse_identity
 

@@ -1,5 +1,8 @@
 """Connectors: the estate file, and one Store interface over SQL databases and folders of files."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from connectors.base import (
     NEW_VALUE,
     ChangeResult,
@@ -34,6 +37,17 @@ def open_store(name: str, config: StoreConfig) -> Store:
     from connectors.files import FileStore
 
     return FileStore(name, config)
+
+
+@contextmanager
+def opened_stores(estate: Estate) -> Iterator[dict[str, Store]]:
+    """`open_stores` for a block: every store is closed when the block ends, however it ends."""
+    stores = open_stores(estate)
+    try:
+        yield stores
+    finally:
+        for store in stores.values():
+            store.close()
 
 
 def open_stores(estate: Estate) -> dict[str, Store]:
@@ -78,4 +92,5 @@ __all__ = [
     "load_estate",
     "open_store",
     "open_stores",
+    "opened_stores",
 ]

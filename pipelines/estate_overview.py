@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from connectors import Estate, TableInfo, open_stores
+from connectors import Estate, TableInfo, opened_stores
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,7 @@ class TableOverview:
 def overview(estate: Estate) -> list[TableOverview]:
     """Open every store (raising StoreError on the first unreachable one) and list its tables."""
     rows: list[TableOverview] = []
-    stores = open_stores(estate)
-    try:
+    with opened_stores(estate) as stores:
         for name, store in stores.items():
             kind = estate.stores[name].kind
             rows += [_table(name, kind, info) for info in store.tables()]
@@ -31,9 +30,6 @@ def overview(estate: Estate) -> list[TableOverview]:
                 TableOverview(name, kind, f.path, 0, None, (), f"skipped: {f.reason}")
                 for f in store.skipped()
             ]
-    finally:
-        for store in stores.values():
-            store.close()
     return rows
 
 

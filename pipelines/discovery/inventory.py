@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors import Estate, SkippedFile, Store, StoreError, TableInfo, open_store, open_stores
+from connectors import Estate, SkippedFile, Store, StoreError, TableInfo, open_store, opened_stores
 from connectors.base import one_line
 from mappings import CategoryMap, load_categories
 from pipelines.discovery.analyzer import AnalyzerSetup, build_analyzer
@@ -180,13 +180,9 @@ def scan_estate(
     `full_read`, when given, reads every value after the sample and may reclassify columns.
     """
     report = progress or (lambda event, detail: None)
-    stores = open_stores(estate)
-    try:
+    with opened_stores(estate) as stores:
         scans = [classify_store(n, s, sample_size, cache, report, workers) for n, s in stores.items()]
         inventory = combine_scans(estate, scans, stores, full_read)
-    finally:
-        for store in stores.values():
-            store.close()
     report("links", f"{len(inventory.links)} links")
     return inventory
 

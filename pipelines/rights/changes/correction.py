@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors import Store, TableInfo, load_estate, open_stores
+from connectors import Store, TableInfo, load_estate, opened_stores
 from connectors._faults import checkpoint
 from connectors.estate import ColumnRef
 from pipelines.errors import InputError
@@ -28,7 +28,7 @@ from pipelines.rights.changes.deletion_report import write_notices
 from pipelines.rights.changes.journal import carry_out, close_journal, open_journal, start_journal
 from pipelines.rights.ledger import log_change, new_request_id
 from pipelines.rights.model import Identity, TableRecords
-from pipelines.rights.packages.access import find_records
+from pipelines.rights.records.finding import find_records
 from pipelines.rights.records.graph import Catalog
 from pipelines.rights.records.identity import identity_hash
 from pipelines.rights.records.sources import load_catalog
@@ -61,8 +61,7 @@ def answer_correction(
     estate = load_estate(estate_file)
     catalog = load_catalog(estate, inventory, out)
     digest = "correct-" + identity_hash(identity)
-    stores = open_stores(estate)
-    try:
+    with opened_stores(estate) as stores:
         journal = open_journal(out, digest)
         if journal is None:
             (records,) = find_records(estate, catalog, [identity], stores)
@@ -75,9 +74,6 @@ def answer_correction(
         _log(out, journal.request_id, identity, "correct", journal.steps)
         close_journal(journal)
         return CorrectionAnswer(journal.request_id, report, changed)
-    finally:
-        for store in stores.values():
-            store.close()
 
 
 @dataclass(frozen=True)
@@ -96,8 +92,7 @@ def answer_preference(
     estate = load_estate(estate_file)
     catalog = load_catalog(estate, None, out)
     digest = f"{purpose}-" + identity_hash(identity)
-    stores = open_stores(estate)
-    try:
+    with opened_stores(estate) as stores:
         (records,) = find_records(estate, catalog, [identity], stores)
         journal = open_journal(out, digest)
         if journal is None:
@@ -116,9 +111,6 @@ def answer_preference(
         _log(out, journal.request_id, identity, purpose, journal.steps)
         close_journal(journal)
         return PreferenceAnswer(journal.request_id, report, changed, notices)
-    finally:
-        for store in stores.values():
-            store.close()
 
 
 def _preference_plan(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from connectors import Estate, Store, load_estate, open_stores
+from connectors import Estate, Store, load_estate, opened_stores
 from pipelines.engine import cluster_for
 from pipelines.rights.changes.deletion_plan import DeletionPlan, plan_deletion
 from pipelines.rights.changes.deletion_report import deletion_report, write_notices, write_report
@@ -19,7 +19,7 @@ from pipelines.rights.changes.suppression import suppress
 from pipelines.rights.changes.verification import Residue, find_residue
 from pipelines.rights.ledger import log_change, new_request_id
 from pipelines.rights.model import Identity, TableRecords
-from pipelines.rights.packages.access import find_records
+from pipelines.rights.records.finding import find_records
 from pipelines.rights.records.graph import Catalog
 from pipelines.rights.records.identity import identity_hash
 from pipelines.rights.records.mentions import consumer_identifiers
@@ -68,8 +68,7 @@ def answer_deletion(
     digest = identity_hash(identity)
     unsearched: tuple[str, ...] = ()  # documents are searched and cleaned (`documents`)
     journal = None if dry_run else open_journal(out, digest)
-    stores = open_stores(estate)
-    try:
+    with opened_stores(estate) as stores:
         if journal is None:
             request_id = new_request_id()
             plan, identifiers = _plan(estate, catalog, stores, identity, cluster)
@@ -116,9 +115,6 @@ def answer_deletion(
             tuple(catalog.unreadable),
             partial(plan),
         )
-    finally:
-        for store in stores.values():
-            store.close()
 
 
 def _plan(

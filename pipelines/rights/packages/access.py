@@ -8,24 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from connectors import Estate, Store, load_estate, open_stores
+from connectors import Estate, load_estate
 from mappings import load_categories, load_notice
 from pipelines.engine import cluster_for
 from pipelines.errors import InputError
 from pipelines.output import staged_files
 from pipelines.rights.ledger import log_request, new_request_id
-from pipelines.rights.model import AccessRequest, Identity, Period, TableRecords
+from pipelines.rights.model import AccessRequest, Identity, Period
 from pipelines.rights.packages.package import categories_of, facts_of, write_package
+from pipelines.rights.records.finding import find_records
 from pipelines.rights.records.graph import Catalog
 from pipelines.rights.records.identity import parse_identity
-from pipelines.rights.records.lookback import event_time, request_period, within
-from pipelines.rights.records.mentions import consumer_identifiers, find_mentions
+from pipelines.rights.records.lookback import request_period, within
 from pipelines.rights.records.sources import load_catalog
-from pipelines.rights.records.traversal import Traversal
 
 
 @dataclass(frozen=True)
@@ -126,44 +125,6 @@ def _requests(
         request.left_out = others
         requests.append(request)
     return requests
-
-
-def find_records(
-    estate: Estate,
-    catalog: Catalog,
-    identities: Sequence[Identity],
-    stores: Mapping[str, Store] | None = None,
-    left_out: list[list[dict[str, object]]] | None = None,
-    cluster: str | None = None,
-) -> list[list[TableRecords]]:
-    """Per identity: its own rows, shared and reference rows, and free-text mentions of it.
-
-    `stores`: already open stores to use (left open); by default they are opened and closed here.
-    `left_out`: given, it receives per identity the rows reached that are someone else's, and why.
-    `cluster`: where free text is searched (`pipelines.engine.cluster_for`; default: the estate's).
-    """
-    if stores is None:
-        opened = open_stores(estate)
-        try:
-            return find_records(estate, catalog, identities, opened, left_out, cluster)
-        finally:
-            for store in opened.values():
-                store.close()
-    declared = {str(kind): columns for kind, columns in estate.identity.items()}
-    walk = Traversal(catalog, stores, declared)
-    found = walk.run(identities)
-    if left_out is not None:
-        left_out.extend(walk.left_out(index) for index in range(len(identities)))
-    times = {table: event_time(table, estate, catalog) for table in catalog.meanings}
-    for records in found:
-        for record in records:
-            record.event_time = times.get((record.store, record.table))
-    identifiers = [consumer_identifiers(i, r, catalog) for i, r in zip(identities, found, strict=True)]
-    where = cluster_for(cluster, estate.compute.cluster)
-    mentions = find_mentions(
-        estate, catalog, stores, identifiers, found, times, where, estate.compute.workers
-    )
-    return [own + extra for own, extra in zip(found, mentions, strict=True)]
 
 
 def read_identities(path: Path, kind: str) -> list[Identity]:

@@ -17,25 +17,24 @@ from pipelines.rights.records.graph import Catalog
 from pipelines.rights.records.identity import ENTITIES as IDENTITY_KINDS
 from pipelines.rights.requests.model import POINT_KINDS
 
-# point kind -> the inventory entities whose columns hold it
-ENTITIES: dict[str, tuple[str, ...]] = {
-    "name": ("PERSON",),
-    "phone": ("PHONE_NUMBER", "MSISDN"),
-    "email": ("EMAIL_ADDRESS",),
-    "postal_address": ("STREET_ADDRESS",),
-    "postal_code": ("POSTAL_CODE",),
-    "date_of_birth": ("DATE_OF_BIRTH",),
-    "card_last4": ("MASKED_CARD_NUMBER", "CREDIT_CARD"),
-    "imsi": ("IMSI",),
-    "iccid": ("ICCID",),
-    "imei": ("IMEI",),
-    "msisdn": ("MSISDN", "PHONE_NUMBER"),
-    "login": ("LOGIN_NAME",),
-}
 # the identity a request came with (a kind of rights.records.identity.ENTITIES), as a point kind: the same
 # name, but a login; a customer number is not a data point a consumer proves themselves with
 IDENTITY_POINT = {
     kind: "login" if kind == "login_name" else kind for kind in IDENTITY_KINDS if kind != "customer_id"
+}
+# point kind -> the inventory entities whose columns hold it: the identity kinds' own, and the
+# points that identify no one alone
+_OTHER_POINTS: dict[str, tuple[str, ...]] = {
+    "name": ("PERSON",),
+    "postal_address": ("STREET_ADDRESS",),
+    "postal_code": ("POSTAL_CODE",),
+    "date_of_birth": ("DATE_OF_BIRTH",),
+    "card_last4": ("MASKED_CARD_NUMBER", "CREDIT_CARD"),
+}
+_IDENTITY_OF_POINT = {point: kind for kind, point in IDENTITY_POINT.items()}
+ENTITIES: dict[str, tuple[str, ...]] = {
+    point: _OTHER_POINTS[point] if point in _OTHER_POINTS else IDENTITY_KINDS[_IDENTITY_OF_POINT[point]]
+    for point in POINT_KINDS
 }
 MATCHED, MISMATCHED, NOT_HELD = "matched", "mismatched", "not_held"
 DECLARATION = "signed_declaration"

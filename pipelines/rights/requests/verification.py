@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from pipelines.errors import InputError
 from pipelines.rights.model import Identity
-from pipelines.rights.packages.access import find_records
+from pipelines.rights.records.finding import find_records
 from pipelines.rights.records.sources import load_catalog
 from pipelines.rights.requests.datapoints import (
     DECLARATION,
