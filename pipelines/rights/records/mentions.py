@@ -26,6 +26,7 @@ from pipelines.engine import IN_PROCESS, run_tasks
 from pipelines.rights.model import Identity, TableRecords
 from pipelines.rights.records.graph import IDENTIFYING, Catalog
 from pipelines.rights.records.identifiers import identifier_pattern, rough_pattern
+from pipelines.rights.records.text_search import TextSearch, rough_candidates
 
 MIN_LENGTH = 6  # shorter values (a 4-digit id) would match by chance
 REDACTED = "[redacted]"
@@ -127,10 +128,7 @@ def rows_mentioning(task: MentionTask) -> pa.Table:
     parts = []
     with open_store(task.store, estate.stores[task.store]) as store:
         for batch in store.scan_split(task.split):
-            texts = batch.column(batch.schema.get_field_index(task.column))
-            hit = pc.fill_null(
-                pc.match_substring_regex(pc.cast(texts, pa.string()), pattern, ignore_case=True), False
-            )
+            hit = rough_candidates(batch.column(batch.schema.get_field_index(task.column)), pattern)
             if pc.any(hit).as_py():
                 parts.append(pa.Table.from_batches([batch]).filter(hit))
     return pa.concat_tables(parts) if parts else pa.table({})
@@ -138,13 +136,10 @@ def rows_mentioning(task: MentionTask) -> pa.Table:
 
 def _mentioning(rows: pa.Table, column: str, ids: set[str]) -> pa.Table:
     """The rows whose text holds one of the identifiers as a whole token."""
-    if not ids:
+    if not ids or not rows.num_rows:
         return rows.slice(0, 0)
-    pattern = identifier_pattern(ids)
-    keep = [
-        text is not None and pattern.search(str(text)) is not None for text in rows.column(column).to_pylist()
-    ]
-    return rows.filter(pa.array(keep, pa.bool_()))
+    search = TextSearch(rough_pattern(ids), identifier_pattern(ids))
+    return rows.take(search.rows(pc.cast(rows.column(column).combine_chunks(), pa.string())))
 
 
 def _not_already_own(rows: pa.Table, own: Sequence[TableRecords], store: str, table: str) -> pa.Table:

@@ -17,15 +17,23 @@ class TextSearch:
     rough: str  # RE2, no look-around: a superset
     exact: re.Pattern[str]  # whole tokens
 
+    def candidates(self, texts: pa.Array) -> pa.Array:
+        """Per text, whether it may hold an identifier (the rough pass alone: a superset)."""
+        return rough_candidates(texts, self.rough)
+
     def rows(self, texts: pa.Array) -> pa.Array:
         """Indices of the texts holding an identifier as a whole token."""
-        hit = pc.fill_null(pc.match_substring_regex(texts, self.rough, ignore_case=True), False)
-        candidates = pc.indices_nonzero(hit)
+        candidates = pc.indices_nonzero(self.candidates(texts))
         if not len(candidates):
             return candidates
         values = pc.take(texts, candidates).to_pylist()
         chosen = [i for i, v in zip(candidates.to_pylist(), values, strict=True) if self.exact.search(v)]
         return pa.array(chosen, pa.uint64())
+
+
+def rough_candidates(texts: pa.Array | pa.ChunkedArray, rough: str) -> pa.Array:
+    """Per text, whether the rough (RE2) pattern matches it; null texts do not."""
+    return pc.fill_null(pc.match_substring_regex(pc.cast(texts, pa.string()), rough, ignore_case=True), False)
 
 
 def text_leaves(array: pa.Array, parents: pa.Array | None = None) -> Iterator[tuple[pa.Array, pa.Array]]:
