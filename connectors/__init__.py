@@ -39,6 +39,12 @@ def open_store(name: str, config: StoreConfig) -> Store:
     return FileStore(name, config)
 
 
+def open_estate_store(estate_file: str, name: str) -> Store:
+    """One store of an estate file, opened: what a task on a cluster worker reads from (a task
+    carries the estate file's path, not the loaded estate)."""
+    return open_store(name, load_estate(estate_file).stores[name])
+
+
 @contextmanager
 def opened_stores(estate: Estate) -> Iterator[dict[str, Store]]:
     """`open_stores` for a block: every store is closed when the block ends, however it ends."""
@@ -90,6 +96,7 @@ __all__ = [
     "TableChange",
     "TableInfo",
     "load_estate",
+    "open_estate_store",
     "open_store",
     "open_stores",
     "opened_stores",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors import Estate, Split, load_estate, open_store
+from connectors import Estate, Split, open_estate_store, open_store
 from pipelines.engine import IN_PROCESS, run_tasks
 
 AGE = 16
@@ -70,9 +70,8 @@ def count_minors(
 
 def count_split(task: CountTask) -> tuple[int, int, int]:
     """(dates read, under 16, values that are not dates) in one split."""
-    estate = load_estate(task.estate_file)
     dates = under = unreadable = 0
-    with open_store(task.store, estate.stores[task.store]) as store:
+    with open_estate_store(task.estate_file, task.store) as store:
         for batch in store.scan_split(task.split, [task.column]):
             days = _as_dates(pc.drop_null(batch.column(0)))
             unreadable += days.null_count

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from presidio_analyzer import EntityRecognizer, PatternRecognizer
 
-from connectors import Split, StoreError, load_estate, open_store
+from connectors import Split, StoreError, open_estate_store
 from mappings import load_categories
 from pipelines.discovery.analyzer import LANGUAGE, AnalyzerSetup, build_analyzer
 from pipelines.discovery.classify import ALONE_SCORE, FREE_TEXT
@@ -68,8 +68,7 @@ def read_split(task: ReadTask) -> SplitTally:
     setup, patterns = _recognizers()
     columns = {column.name: _ColumnRead(column, task.budget) for column in task.columns}
     try:
-        estate = load_estate(task.estate_file)
-        with open_store(task.store, estate.stores[task.store]) as store:
+        with open_estate_store(task.estate_file, task.store) as store:
             encoded = _encoded(task)
             batches = (
                 batch

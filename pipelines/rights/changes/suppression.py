@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyarrow.compute as pc
 
-from connectors import Estate, Split, load_estate, open_store
+from connectors import Estate, Split, open_estate_store, open_store
 from pipelines.engine import IN_PROCESS, run_tasks
 
 LIST, SALT = "suppression.jsonl", "suppression.salt"
@@ -112,9 +112,8 @@ def reimported(
 
 def suppressed_in_split(task: ReimportTask) -> frozenset[str]:
     """The hashes of the suppressed identifiers one split of the column holds."""
-    estate = load_estate(task.estate_file)
     values: set[str] = set()
-    with open_store(task.store, estate.stores[task.store]) as store:
+    with open_estate_store(task.estate_file, task.store) as store:
         for batch in store.scan_split(task.split, [task.column]):
             values.update(str(v) for v in pc.unique(pc.drop_null(batch.column(0))).to_pylist())
     return frozenset(d for d in (fingerprint(v, task.key) for v in values) if d in task.suppressed)

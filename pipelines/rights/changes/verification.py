@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors import Estate, Split, Store, StoreError, TableInfo, load_estate, open_store
+from connectors import Estate, Split, Store, StoreError, TableInfo, open_estate_store
 from pipelines.engine import cluster_for, run_tasks
 from pipelines.rights.model import Identity
 from pipelines.rights.records.graph import DOCUMENT, IDENTIFYING, Catalog
@@ -130,9 +130,8 @@ def residue_in_split(task: ResidueTask) -> dict[str, int] | None:
     """Per column, the rows of one split holding one of the identifiers (None: the split is unreadable)."""
     search = TextSearch(rough_pattern(task.identifiers), identifier_pattern(task.identifiers))
     counts = dict.fromkeys(task.columns, 0)
-    estate = load_estate(task.estate_file)
     try:
-        with open_store(task.store, estate.stores[task.store]) as store:
+        with open_estate_store(task.estate_file, task.store) as store:
             for batch in store.scan_split(task.split, list(task.columns)):
                 for column in task.columns:
                     rows = [

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors import Estate, Split, Store, load_estate, open_store
+from connectors import Estate, Split, Store, open_estate_store
 from pipelines.discovery.analyzer import LANGUAGE, build_analyzer
 from pipelines.engine import IN_PROCESS, run_tasks
 from pipelines.rights.model import Identity, TableRecords
@@ -124,9 +124,8 @@ def _matching_rows(
 def rows_mentioning(task: MentionTask) -> pa.Table:
     """The rows of one split whose text matches the identifiers' rough pattern (every column)."""
     pattern = rough_pattern(task.identifiers)
-    estate = load_estate(task.estate_file)
     parts = []
-    with open_store(task.store, estate.stores[task.store]) as store:
+    with open_estate_store(task.estate_file, task.store) as store:
         for batch in store.scan_split(task.split):
             hit = rough_candidates(batch.column(batch.schema.get_field_index(task.column)), pattern)
             if pc.any(hit).as_py():
