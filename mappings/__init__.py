@@ -14,13 +14,14 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from mappings._categories import CategoryMap, Disclosure, EntityMapping, read_categories
+from mappings._categories import FREE_TEXT, CategoryMap, Disclosure, EntityMapping, read_categories
 from mappings._document import MappingError
 from mappings._notice import Notice, RightKey, read_notice
 
 __all__ = [
     "DEFAULT_CATEGORIES",
     "DEFAULT_NOTICE",
+    "FREE_TEXT",
     "CategoryMap",
     "Disclosure",
     "EntityMapping",

@@ -10,6 +10,9 @@ from pydantic import Field, PrivateAttr, StringConstraints, model_validator
 
 from mappings._document import MappingError, Strict, expect_known, read_document, validated
 
+# The entity of a column of free text (notes, messages): it mentions PI, it is no one value.
+FREE_TEXT = "FREE_TEXT"
+
 Disclosure = Literal["withhold", "last4"]
 MappingKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]*$")]
 EntityName = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$")]

@@ -41,6 +41,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TypedDict
 
+from mappings import FREE_TEXT
+
 
 class Label(TypedDict):
     category: str | None
@@ -142,7 +144,7 @@ LABELS: dict[str, dict[str, Label]] = {
         "created_at": TIME,
     },
     "crm.tickets": {
-        "id": NONE, "contact_id": NONE, "opened_at": TIME, "subject": NONE, "body": _ident("FREE_TEXT"),
+        "id": NONE, "contact_id": NONE, "opened_at": TIME, "subject": NONE, "body": _ident(FREE_TEXT),
     },
     "crm.segments": {
         "contact_id": NONE, "segment": _label("inferences", "SEGMENT"),

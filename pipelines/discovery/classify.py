@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from mappings import FREE_TEXT
 from pipelines.discovery.analyzer import AnalyzerSetup
 from pipelines.discovery.column_names import NameHint, tokens, vocabulary
 from pipelines.discovery.names_lexicon import person_name_share, placeholder_share
@@ -28,7 +29,6 @@ STRONG_SCORE = 0.3  # a recognizer result at or above this is evidence by itself
 MIN_FIT = 0.7  # share of values that must have the named entity's shape
 ALONE_PREVALENCE = 0.6  # values alone decide when this share is recognised
 ALONE_SCORE = 0.4
-FREE_TEXT = "FREE_TEXT"  # the finding for a column of free text: it mentions PI, it is no one value
 MIXED_PART = 0.2  # in a mixed column, each kind explains at least this share of the values
 MIXED_OVERLAP = 0.2  # ... and shares at most this share of its values with another kind
 # When two entities explain the values equally, the more specific one wins.

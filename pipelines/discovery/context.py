@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from mappings import CategoryMap
+from mappings import FREE_TEXT, CategoryMap
 from pipelines.discovery.classify import ColumnFinding
 from pipelines.discovery.column_names import tokens, vocabulary
 
@@ -131,7 +131,7 @@ def verdict(finding: ColumnFinding, context: TableContext, categories: CategoryM
                 "USAGE_DETAIL", "network_activity", None, "a detail of the consumer's activity log"
             )
         return Verdict(None, None, None)
-    if entity == "FREE_TEXT":
+    if entity == FREE_TEXT:
         return _free_text(finding, categories)
     category = _category(entity, categories)
     if entity in DATED and category is not None:
@@ -168,8 +168,8 @@ def _free_text(finding: ColumnFinding, categories: CategoryMap) -> Verdict:
     mentioned = {e: _category(e, categories) for e in finding.mentions if e in categories.entities}
     found = [c for c in MENTION_ORDER if c in mentioned.values()]
     if not found:
-        return Verdict("FREE_TEXT", None, None, "free text mentioning no personal information")
+        return Verdict(FREE_TEXT, None, None, "free text mentioning no personal information")
     kinds = [k for e in mentioned if (k := categories.sensitive_kind_of(e, set(mentioned)))]
     return Verdict(
-        "FREE_TEXT", found[0], kinds[0] if kinds else None, "free text: category of what it mentions"
+        FREE_TEXT, found[0], kinds[0] if kinds else None, "free text: category of what it mentions"
     )

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from mappings import FREE_TEXT
+
 Kind = str  # "text" | "integer" | "float" | "temporal" | "bool"
 
 
@@ -113,7 +115,7 @@ SHAPES: dict[str, Shape] = {
     "DATA_VOLUME": _shape(r"\d+(\.0)?", "text integer float", low=0),
     "SEGMENT": _shape(_CATEGORY, max_distinct=100),
     "SCORE": _shape(_NUMBER, "float integer text"),
-    "FREE_TEXT": _shape(r"(?s).{20,}"),
+    FREE_TEXT: _shape(r"(?s).{20,}"),
 }
 
 

@@ -21,9 +21,9 @@ import pyarrow.compute as pc
 from presidio_analyzer import EntityRecognizer, PatternRecognizer
 
 from connectors import Split, StoreError, open_estate_store
-from mappings import load_categories
+from mappings import FREE_TEXT, load_categories
 from pipelines.discovery.analyzer import LANGUAGE, AnalyzerSetup, build_analyzer
-from pipelines.discovery.classify import ALONE_SCORE, FREE_TEXT
+from pipelines.discovery.classify import ALONE_SCORE
 from pipelines.discovery.full_values.patterns import ColumnValues, ValuePatterns, prefilters, value_patterns
 from pipelines.discovery.full_values.tally import ColumnTally, EntityMatches, SplitTally
 from pipelines.discovery.value_evidence import (

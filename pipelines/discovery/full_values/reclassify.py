@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pipelines.discovery.classify import FREE_TEXT, SPECIFICITY, ColumnFinding
+from mappings import FREE_TEXT
+from pipelines.discovery.classify import SPECIFICITY, ColumnFinding
 from pipelines.discovery.full_values.tally import ColumnTally, EntityMatches
 
 SAMPLE, FULL_VALUES = "sample", "full_values"

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import Estate, Split, Store, StoreError, TableInfo, open_estate_store
+from mappings import FREE_TEXT
 from pipelines.engine import cluster_for, run_tasks
 from pipelines.rights.model import Identity
 from pipelines.rights.records.graph import DOCUMENT, IDENTIFYING, Catalog
@@ -149,7 +150,7 @@ def _may_hold(catalog: Catalog, store: str, info: TableInfo, column: str) -> boo
     recognised its values as something else (an IP address, an APN, a currency, a cookie id), it
     is searched: free text, documents, columns it could not classify, tables it did not see."""
     meaning = catalog.meanings.get((store, info.name), {}).get(column)
-    return meaning is None or meaning.entity in (None, "FREE_TEXT", DOCUMENT) or bool(meaning.held)
+    return meaning is None or meaning.entity in (None, FREE_TEXT, DOCUMENT) or bool(meaning.held)
 
 
 def _exact_rows(catalog: Catalog, store: Store, info: TableInfo, column: str, values: list[str]) -> int:

@@ -13,10 +13,9 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from connectors.estate import RECIPIENT_KINDS
-from mappings import CategoryMap, Notice
+from mappings import FREE_TEXT, CategoryMap, Notice
 from pipelines.rights.model import AccessRequest, ColumnMeaning
 from pipelines.rights.packages.data_files import PackageTable
-from pipelines.rights.packages.redaction import FREE_TEXT
 
 if TYPE_CHECKING:
     from pipelines.rights.packages.package import StoreFacts

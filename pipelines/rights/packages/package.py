@@ -22,12 +22,12 @@ import pyarrow.compute as pc
 import pyzipper
 
 from connectors.estate import Estate
-from mappings import CategoryMap, Notice
+from mappings import FREE_TEXT, CategoryMap, Notice
 from pipelines.output import staged_files
 from pipelines.rights.model import AccessRequest, ColumnMeaning, TableRecords
 from pipelines.rights.packages.data_files import PackageTable
 from pipelines.rights.packages.manifest import manifest_of
-from pipelines.rights.packages.redaction import FREE_TEXT, conceal, first_leak, scrub
+from pipelines.rights.packages.redaction import conceal, first_leak, scrub
 from pipelines.rights.packages.report_html import render_report
 from pipelines.rights.records.lookback import within
 from pipelines.rights.records.ownership import OTHER_PERSON

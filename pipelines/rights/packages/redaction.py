@@ -19,13 +19,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from presidio_analyzer import EntityRecognizer
 
-from mappings import CategoryMap
+from mappings import FREE_TEXT, CategoryMap
 from pipelines.discovery.recognizers.government import country_id_recognizers
 from pipelines.rights.model import ColumnMeaning
 
 Treatment = Literal["withhold", "last4", "mask_in_text"]
 LAW = "Cal. Civ. Code 1798.110; Cal. Code Regs. tit. 11, 7024(d)"
-FREE_TEXT = "FREE_TEXT"
 MIN_SCRUBBED = 8  # shorter hidden values are not searched for in other texts (they would hit by chance)
 
 # What is held, in the consumer's words, by entity and (for entities not listed) by sensitive kind.

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from connectors import ColumnRef, Estate, Link
+from mappings import FREE_TEXT
 from pipelines.rights.model import ColumnMeaning
 from pipelines.rights.records.identity import ENTITIES
 from pipelines.rights.records.ownership import owned_tables
@@ -119,9 +120,7 @@ class Catalog:
         return [p.describe() for p in self.nested if p.entity in IDENTIFYING]
 
     def free_text_columns(self) -> list[tuple[TableKey, str]]:
-        return [
-            (t, c) for t, cols in self.meanings.items() for c, m in cols.items() if m.entity == "FREE_TEXT"
-        ]
+        return [(t, c) for t, cols in self.meanings.items() for c, m in cols.items() if m.entity == FREE_TEXT]
 
     def _holders(self) -> set[TableKey]:
         return {
