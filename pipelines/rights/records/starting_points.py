@@ -9,19 +9,16 @@ stores them (a number in an integer column). From the rows found there, the walk
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
 
 from connectors import ColumnRef, Store
+from pipelines.discovery.key_names import key_like, names_table, stems
 from pipelines.rights.model import Identity
 from pipelines.rights.records.graph import Catalog, TableKey
 from pipelines.rights.records.identity import ENTITIES, written_forms
-
-# a column holding a customer number by its name (customer_id, cust_id, customerId, CustomerNo...)
-_CUSTOMER_NUMBER = re.compile(r"^(customer|cust)_?(id|no|number|num)$")
 
 
 @dataclass(frozen=True)
@@ -75,9 +72,9 @@ def _customer_number_columns(
     referred = [
         (e.target, e.target_column)
         for e in catalog.edges
-        if not e.same_identity and e.target in persons and _CUSTOMER_NUMBER.match(_name(e.source_column))
+        if not e.same_identity and e.target in persons and _names_customer_number(e.source_column)
     ]
-    own = [(t, c) for t in persons for c in catalog.meanings.get(t, {}) if _CUSTOMER_NUMBER.match(_name(c))]
+    own = [(t, c) for t in persons for c in catalog.meanings.get(t, {}) if _names_customer_number(c)]
     return list(dict.fromkeys([*referred, *own]))
 
 
@@ -94,6 +91,8 @@ def _column(text: str) -> tuple[TableKey, str]:
     return (ref.store, ref.table), ref.column
 
 
-def _name(column: str) -> str:
-    """snake_case of a column name: customerId -> customer_id, CustomerId -> customer_id."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", column).lower().replace("-", "_")
+def _names_customer_number(column: str) -> bool:
+    """customer_id, cust_id, customerId, CustomerNo, fk_customer: a key named, as a whole, after
+    the customer (the naming rule link inference uses; `referrer_customer_id` is someone else's)."""
+    found = stems(column)
+    return key_like(column) and bool(found) and names_table(found[0], "customers") is not None
