@@ -156,9 +156,10 @@ def _plan(
         info = tables[(record.store, record.table)]
         if info.kind == "view":  # never written: corrected through the tables it reads
             continue
-        columns = _columns(record, info, catalog, assignments)
+        named = _columns(record, info, catalog, assignments)
+        columns = {c: f for c, f in named.items() if c not in info.generated}
         matched.update(columns.values())
-        generated.update(_columns(record, info, catalog, assignments, generated=True).values())
+        generated.update(f for c, f in named.items() if c in info.generated)
         if columns:
             plan.steps.append(_step(record, info, {c: assignments[f] for c, f in columns.items()}))
     unknown = sorted(set(assignments) - matched)
@@ -176,22 +177,17 @@ def _plan(
 
 
 def _columns(
-    record: TableRecords,
-    info: TableInfo,
-    catalog: Catalog,
-    assignments: Mapping[str, str],
-    generated: bool = False,
+    record: TableRecords, info: TableInfo, catalog: Catalog, assignments: Mapping[str, str]
 ) -> dict[str, str]:
-    """column -> the field that names it (its own name, or its entity); only the columns the
-    database computes (generated columns, which are never set) where `generated`."""
+    """column -> the field that names it (its own name, or its entity), the key aside; generated
+    columns included (the caller never sets them)."""
     meanings = catalog.meanings.get((record.store, record.table), {})
     found = {}
     for field in assignments:
         for column in record.rows.column_names:
             meaning = meanings.get(column)
             by_entity = meaning is not None and meaning.entity == field.upper() and meaning.category
-            named = (column == field or by_entity) and column not in info.primary_key
-            if named and (column in info.generated) == generated:
+            if (column == field or by_entity) and column not in info.primary_key:
                 found[column] = field
     return found
 
