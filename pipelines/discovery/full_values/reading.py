@@ -117,6 +117,7 @@ def _recognizers() -> tuple[AnalyzerSetup, ValuePatterns]:
 def warm_up() -> None:
     """What a worker does once before its first task: load the recognizers, compile their patterns."""
     _, patterns = _recognizers()
+    pa.array((0,), pa.int64())  # Arrow's first conversion of Python values imports pandas (~0.3 s)
     for recognizer in patterns.recognizers:
         for pattern in getattr(recognizer, "patterns", []):
             _compiled(pattern.regex)
