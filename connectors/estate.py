@@ -20,8 +20,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from connectors.column_refs import parse_link, parse_ref, written
 
@@ -95,6 +93,9 @@ class SqlStoreConfig(StoreConfigBase):
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
+        from sqlalchemy.engine import make_url  # here: an estate of files alone never imports it
+        from sqlalchemy.exc import ArgumentError
+
         try:
             make_url(value)
         except ArgumentError:
@@ -362,6 +363,8 @@ def _resolved(estate: Estate) -> Estate:
 
 
 def _resolved_sqlite(url: str, base: Path) -> str:
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return url
