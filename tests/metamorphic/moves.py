@@ -144,7 +144,9 @@ def parquet_columns(folder: Path) -> dict[str, list[str]]:
     for table in parquet_tables(folder):
         files = parquet_files(folder, table)
         nested = files[0].parent != folder
-        keys = [part.split("=")[0] for part in files[0].relative_to(folder / table).parts[:-1]] if nested else []
+        keys = (
+            [part.split("=")[0] for part in files[0].relative_to(folder / table).parts[:-1]] if nested else []
+        )
         found[table] = [*pq.read_schema(files[0]).names, *keys]
     return found
 

@@ -21,9 +21,10 @@ from tests.rights import outcomes
 from tests.rights.deletion_runs import delete, reports
 
 Row = dict[str, Any]
-FILES = ("csv", "jsonl", "parquet")
+FILES = ("csv", "jsonl")  # kinds without NOT NULL columns
 PLACEHOLDERS = ("deleted-(pseudonym)", "0", "1970-01-01T00:00:00", "1970-01-01")
-_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_REF = re.compile(r"\b([A-Za-z_]\w*)\.([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?\b")
+ACTIVITY_LOG = "a detail of the consumer's activity log"  # pipelines/discovery/context.py
 
 
 @dataclass(frozen=True)
@@ -55,14 +56,17 @@ def run(estate_file: Path, folder: Path, asking: list[str], deleting: list[str])
 
 def categories(found: Run, m: Mutated) -> tuple[dict[str, object], dict[str, object]]:
     """Per column (original `store.table.column`), its category and whether it is sensitive; and
-    the same for the decoy columns."""
+    the same for the decoy columns, with whether the reason is that they are in an activity log."""
     columns: dict[str, object] = {}
     decoys: dict[str, object] = {}
     for c in found.inventory["columns"]:
         original = m.column(c["store"], c["table"], c["column"])
         table = m.table(c["store"], c["table"])
-        where = decoys if original is None else columns
-        where[f"{c['store']}.{table}.{original or c['column']}"] = (c["category"], c["sensitive"])
+        name = f"{c['store']}.{table}.{original or c['column']}"
+        if original is None:
+            decoys[name] = (c["category"], c["sensitive"], c["evidence"].endswith(ACTIVITY_LOG))
+        else:
+            columns[name] = (c["category"], c["sensitive"])
     return columns, decoys
 
 
@@ -133,26 +137,74 @@ def _rows(m: Mutated, store: str, table: str, rows: list[Row], expected: bool, r
 def effects(found: Run, m: Mutated, expected: bool) -> list[object]:
     """The deletions' statuses and what each report says was done, in the original's names (the
     files a moved store rewrote are not compared: the original's store had no files)."""
-    tokens = {} if expected else _tokens(m)
     documents = []
     for report in json.loads(json.dumps(found.reports)):  # a copy: the original's serves every case
         for store in m.moved:
             for done in report["applied"].get(store, []):
                 done["files_rewritten"] = []
-        text = _TOKEN.sub(lambda t: tokens.get(t.group(0), t.group(0)), json.dumps(report))
-        documents.append(outcomes.effects(json.loads(text)))
+        if not expected:
+            report = _named_back(report, m)
+        documents.append(outcomes.effects(report))
     return [found.statuses, *documents]
 
 
-def _tokens(m: Mutated) -> dict[str, str]:
-    """Every name the mutation changed -> the original; one name never stands for two."""
-    pairs = [(now[1], was) for now, was in m.tables.items()] + [
-        (now[2], was) for now, was in m.columns.items()
-    ]
-    tokens: dict[str, str] = {}
-    for now, was in pairs:
-        assert tokens.setdefault(now, was) == was, f"{now} is the new name of {tokens[now]} and {was}"
-    return {now: was for now, was in tokens.items() if now != was}
+def _named_back(value: Any, m: Mutated, store: str | None = None, table: str | None = None) -> Any:
+    """A report with the mutated estate's names read back: a record's `table` and `column(s)` in
+    its `store`, `applied` per store, rewritten files' paths, `table.column` in texts."""
+    if isinstance(value, list):
+        return [_named_back(v, m, store, table) for v in value]
+    if isinstance(value, str):
+        return _refs_back(value, m, store) if store else value
+    if not isinstance(value, dict):
+        return value
+    store = value.get("store", store)
+    table = value.get("table", table)
+    named: dict[str, Any] = {}
+    for key, v in value.items():
+        if key == "applied":
+            named[key] = {s: _named_back(done, m, s) for s, done in v.items()}
+        elif key == "table" and store:
+            named[key] = m.table(store, v)
+        elif key in ("column", "columns") and store and table:
+            named[key] = (
+                [m.column(store, table, c) for c in v] if isinstance(v, list) else m.column(store, table, v)
+            )
+        elif key == "files_rewritten" and store and table:
+            named[key] = [_path_back(path, m, store, table) for path in v]
+        else:
+            named[key] = _named_back(v, m, store, table)
+    return named
+
+
+def _refs_back(text: str, m: Mutated, store: str) -> str:
+    """`table.column` (of the record's store, else of the one store with that table) and
+    `store.table.column` in a text: a step's reason names the link it followed."""
+
+    def back(ref: re.Match[str]) -> str:
+        first, second, third = ref.groups()
+        if third and first in m.raw["stores"]:
+            in_store, table, column, rest = first, second, third, ""
+        else:
+            in_store, table, column, rest = store, first, second, f".{third}" if third else ""
+        if (in_store, table) not in m.tables:  # a link's other end, in another store
+            others = {s for s, t in m.tables if t == table}
+            if len(others) != 1:
+                return ref.group(0)
+            (in_store,) = others
+        prefix = f"{in_store}." if third and not rest else ""
+        return f"{prefix}{m.table(in_store, table)}.{m.column(in_store, table, column)}{rest}"
+
+    return _REF.sub(back, text)
+
+
+def _path_back(path: str, m: Mutated, store: str, table: str) -> str:
+    """`sessions/dt=2026-11-01/part-0.parquet` of a renamed table (and partition key) in the original's names."""
+    first, *rest = path.split("/")
+    parts = [first.replace(table, m.table(store, table), 1)]
+    for part in rest:
+        key, is_partition, value = part.partition("=")
+        parts.append(f"{m.column(store, table, key)}={value}" if is_partition else part)
+    return "/".join(parts)
 
 
 def differences(expected: dict[str, list[str]], found: dict[str, list[str]]) -> dict[str, str]:

@@ -7,14 +7,15 @@ database, integer keys made text, NULLs added, decoy columns added; alone and co
 runs the real CLI (scan, access for ASKING, delete for DELETING one after the other) on its copy,
 and its results, read back in the original's names (runs.py), must equal the original's.
 
-The file- and SQLite-only cases with two seeds run in `make test`; the live servers' cases and
-more seeds are slow: marked `slow` and run only with CCPA_SLOW=1.
+`make test` runs every file- and SQLite-only mutation, in a few combinations, with two seeds
+(FAST). Each mutation alone, the live servers' cases and more seeds are slow: marked `slow` (and
+`live`) and run only with CCPA_SLOW=1.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 
@@ -30,43 +31,54 @@ from tests.rights.deletion_runs import AS_OF, SEED, email_of
 ASKING = [3, 11, 27]  # consumers asking to know
 DELETING = [11, 27]  # consumers asking to delete, one after the other
 FAST_SEEDS, SLOW_SEEDS = (1, 2), (3, 4, 5)
+# Every file- and SQLite-only mutation, combined so that a few runs cover them all (make test).
 FAST = [
-    ("rename",),
-    ("drop_links",),
-    ("to_csv",),
-    ("to_jsonl",),
-    ("to_parquet",),
-    ("text_keys",),
-    ("nulls",),
-    ("decoys",),
     ("rename", "decoys", "drop_links"),
     ("text_keys", "nulls", "to_parquet"),
+    ("text_keys", "to_csv"),
+    ("decoys", "to_jsonl"),
 ]
+# Each alone, to tell which one a difference comes from; and the live servers.
+SINGLE = [("rename",), ("drop_links",), ("text_keys",), ("nulls",), ("decoys",)]
+SINGLE += [("to_csv",), ("to_jsonl",), ("to_parquet",)]
 LIVE = [
     ("to_postgresql",),
     ("to_mariadb",),
-    ("rename", "text_keys", "to_postgresql"),
-    ("nulls", "decoys", "to_mariadb", "drop_links"),
+    ("rename", "text_keys", "nulls", "to_postgresql"),
+    ("rename", "decoys", "to_mariadb", "drop_links"),
 ]
 SLOW = [
     pytest.mark.slow,
     pytest.mark.skipif(os.environ.get("CCPA_SLOW") != "1", reason="slow: set CCPA_SLOW=1 to run"),
 ]
+
+
+def _cases(
+    kinds: list[tuple[str, ...]], seeds: tuple[int, ...], marks: list[pytest.MarkDecorator]
+) -> list[object]:
+    return [
+        pytest.param((steps, seed), id=f"{'+'.join(steps)}-{seed}", marks=marks)
+        for steps in kinds
+        for seed in seeds
+    ]
+
+
 CASES = [
-    *(pytest.param((steps, seed), id=f"{'+'.join(steps)}-{seed}") for steps in FAST for seed in FAST_SEEDS),
-    *(
-        pytest.param((steps, seed), id=f"{'+'.join(steps)}-{seed}", marks=SLOW)
-        for steps in FAST
-        for seed in SLOW_SEEDS
-    ),
-    *(
-        pytest.param((steps, seed), id=f"{'+'.join(steps)}-{seed}", marks=[*SLOW, pytest.mark.live])
-        for steps in LIVE
-        for seed in (*FAST_SEEDS, *SLOW_SEEDS)
-    ),
+    *_cases(FAST, FAST_SEEDS, []),
+    *_cases(FAST, SLOW_SEEDS, SLOW),
+    *_cases(SINGLE, FAST_SEEDS + SLOW_SEEDS, SLOW),
+    *_cases(LIVE, FAST_SEEDS + SLOW_SEEDS, [*SLOW, pytest.mark.live]),
 ]
-# Mutations that find a product bug: (steps, test) -> the bug. Strict: fixed, the test says so.
-KNOWN_BUGS: dict[tuple[tuple[str, ...], str], str] = {}
+# Product bugs the mutations find, not fixed here: (which mutated estates, which tests, the bug).
+# Strict: once fixed, the test says so.
+JSONL_DATES = (
+    "JSON lines are read with pyarrow's JSON type inference (connectors/_file_layout.py, dataset_format: "
+    "ds.JsonFileFormat()), which reads date-only text ('1989-01-29') as a timestamp: the package and the "
+    "store's rows show 1989-01-29T00:00:00, not the value as stored (billing's date_of_birth, started_at, ended_at)"
+)
+KNOWN_BUGS: list[tuple[Callable[[Mutated], bool], tuple[str, ...], str]] = [
+    (lambda m: m.moved.get("billing") == "jsonl", ("packages", "deletions"), JSONL_DATES),
+]
 
 
 @dataclass(frozen=True)
@@ -108,9 +120,9 @@ def case(
 
 
 def _known(request: pytest.FixtureRequest, case: Case, test: str) -> None:
-    reason = KNOWN_BUGS.get((case.mutated.steps, test))
-    if reason:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+    for applies, tests, reason in KNOWN_BUGS:
+        if test in tests and applies(case.mutated):
+            request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
 
 
 def test_the_same_categories(request: pytest.FixtureRequest, original: Original, case: Case) -> None:
@@ -119,8 +131,12 @@ def test_the_same_categories(request: pytest.FixtureRequest, original: Original,
     found, decoys = runs.categories(case.results, case.mutated)
     assert {c: (expected.get(c), was) for c, was in found.items() if expected.get(c) != was} == {}
     assert sorted(expected.keys() - found.keys()) == []
-    assert len(decoys) == 2 * len({c[:2] for c in case.mutated.decoys})
-    assert {c: was for c, was in decoys.items() if was != (None, False)} == {}, "decoys carry no category"
+    assert len(decoys) == len(case.mutated.decoys)
+    # A decoy carries no category, except in a consumer's activity log, where every descriptive
+    # column is network activity (README, "Context"; pipelines/discovery/context.py): there it is
+    # that, for that reason, and no other.
+    log = ("network_activity", False, True)
+    assert {c: was for c, was in decoys.items() if was not in ((None, False, False), log)} == {}
 
 
 def test_the_same_packages(request: pytest.FixtureRequest, original: Original, case: Case) -> None:
