@@ -2,7 +2,9 @@
 
 A mutated estate's results are read back through its `Mutated` (tables and columns by their
 original names, decoy columns left out); the original's are turned into what a mutation should
-give (the cells it set to NULL are NULL). Values are compared as text (tests/metamorphic/values.py).
+give (the cells it set to NULL are NULL; where a store moved to CSV or JSON lines, which have no
+NOT NULL columns, a deidentified cell is NULL where the database's NOT NULL column held a
+pseudonym, zero or the epoch). Values are compared as text (tests/metamorphic/values.py).
 """
 
 from __future__ import annotations

@@ -56,11 +56,14 @@ SLOW = [
 def _cases(
     kinds: list[tuple[str, ...]], seeds: tuple[int, ...], marks: list[pytest.MarkDecorator]
 ) -> list[object]:
-    return [
-        pytest.param((steps, seed), id=f"{'+'.join(steps)}-{seed}", marks=marks)
-        for steps in kinds
-        for seed in seeds
-    ]
+    """A case per mutation and seed; its three tests share one run, so on pytest-xdist they go to
+    one worker (`--dist loadgroup`, Makefile)."""
+    cases = []
+    for steps in kinds:
+        for seed in seeds:
+            name = f"{'+'.join(steps)}-{seed}"
+            cases.append(pytest.param((steps, seed), id=name, marks=[*marks, pytest.mark.xdist_group(name)]))
+    return cases
 
 
 CASES = [
