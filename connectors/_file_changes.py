@@ -64,7 +64,8 @@ def plan_change(layout: TableLayout, dataset: ds.Dataset, change: TableChange) -
     schema = dataset.schema
     key, set_columns = _checked_columns(layout, schema, change)
     deletes = _conformed_table(change.deletes, schema, key)
-    updates = _conformed_table(change.updates, schema, (*key, *set_columns))
+    # An update that sets no column changes no row (and counts none updated, as in SQL stores).
+    updates = _conformed_table(change.updates, schema, (*key, *set_columns)) if set_columns else None
     wanted = [t for t in (deletes, updates) if t is not None and t.num_rows]
     if not wanted:
         return ChangePlan(updates, set_columns, ())

@@ -1,7 +1,7 @@
 """What names say about keys: which column is a table's key, which table a column names.
 
 `cust_id`, `customerId`, `fk_customer`, `id_customer`, `customer` and `customers` all name the
-table `customers`; `acct_no` names `acct` (and is named like its key `acct.acct_no`). Postal codes,
+table `customers` (and `tbl_customers`); `acct_no` names `acct` (and is named like its key `acct.acct_no`). Postal codes,
 dates, times, amounts and counts are never keys, whatever they are called.
 """
 
@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from pipelines.discovery.column_names import tokens
 
+TABLE_PREFIXES = frozenset({"tbl", "tb"})  # `tbl_customers`, `tblCustomers`: the table customers
 ID_PREFIXES = frozenset({"fk", "id", "ref", "pk"})
 ID_SUFFIXES = frozenset({"id", "no", "nr", "num", "number", "key", "ref", "fk", "pk"})
 # Words of names that hold a quantity, a place code or a time: never a key.
@@ -56,8 +57,10 @@ def stems(column: str) -> list[tuple[str, ...]]:
 
 
 def table_words(table: str) -> tuple[str, ...]:
-    """The words of a table's own name (without its schema), the last one singular."""
+    """The words of a table's own name (without its schema and a `tbl_` prefix), the last one singular."""
     words = tokens(table.split(".")[-1])
+    if len(words) > 1 and words[0] in TABLE_PREFIXES:
+        words = words[1:]
     return (*words[:-1], singular(words[-1])) if words else ()
 
 

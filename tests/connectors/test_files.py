@@ -433,6 +433,16 @@ def test_reapplying_a_change_is_a_no_op(root: Path) -> None:
     assert file_states(root) == before
 
 
+def test_an_update_that_sets_no_column_updates_no_row(root: Path) -> None:
+    # A deidentification with nothing to mask (every column kept or structural) names rows by key
+    # only: no row changes, and none is counted updated, as a SQL store counts it.
+    store = store_at(root)
+    before = file_states(root)
+    [result] = store.apply([TableChange("towers", ("cell_id",), updates=pa.table({"cell_id": [1, 2]}))])
+    assert (result.deleted, result.updated, result.files_rewritten) == (0, 0, [])
+    assert file_states(root) == before
+
+
 def test_fingerprint_changes_only_with_the_files(root: Path) -> None:
     store = store_at(root)
     prints = {t.name: store.fingerprint(t.name) for t in store.tables()}

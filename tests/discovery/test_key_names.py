@@ -31,6 +31,8 @@ from pipelines.discovery.key_names import (
         ("address_id", "addresses", "table"),
         ("shipping_address_id", "address", "table"),
         ("plan_id", "sales.plans", "table"),
+        ("customer_id", "tbl_customers", "table"),
+        ("CustomerId", "tblCustomers", "table"),
     ],
 )
 def test_a_column_names_a_table(column: str, table: str, match: str) -> None:
@@ -80,6 +82,7 @@ def test_ids_and_numbers_can_be_keys(column: str) -> None:
         ("id", "anything", True),
         ("customer_id", "customers", True),
         ("cell_id", "cell_towers", True),
+        ("CellId", "tbl_cell_towers", True),
         ("customer_id", "orders", False),
         ("acct_no", "charges", False),
     ],

@@ -49,7 +49,7 @@ def document_edits(
         if not info.primary_key and found.num_rows:
             found = _named_alone(found, stores[table[0]], info, key, column)
         if table in planned and found.num_rows:
-            found = _not_planned(found, planned[table], key)
+            found = _not_planned(found, planned[table])
         if not found.num_rows:
             continue
         type_ = found.schema.field(column).type
@@ -99,10 +99,12 @@ def _named_alone(found: pa.Table, store: Store, info: TableInfo, key: Sequence[s
     return _matching(found, named, key, "left semi")
 
 
-def _not_planned(found: pa.Table, planned: pa.Table, key: Sequence[str]) -> pa.Table:
-    if not set(key) <= set(planned.column_names):
+def _not_planned(found: pa.Table, planned: pa.Table) -> pa.Table:
+    """The rows of `found` the plan does not delete or deidentify, matched by the plan's key: in a
+    table without a primary key `found` is keyed by all its columns, the plan's steps by theirs."""
+    if not set(planned.column_names) <= set(found.column_names):
         return found
-    return _matching(found, planned, key, "left anti")
+    return _matching(found, planned, planned.column_names, "left anti")
 
 
 def _matching(found: pa.Table, other: pa.Table, key: Sequence[str], how: str) -> pa.Table:
