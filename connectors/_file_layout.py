@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 
 from connectors._csv_dialect import text_convert
 from connectors._csv_read import csv_format
+from connectors._jsonl_read import jsonl_dataset
 from connectors._lazy import ds
 from connectors.base import SkippedFile, StoreError
 
@@ -94,11 +95,14 @@ class TableLayout:
         paths = [f.path for f in self.files if f.size]
         if not paths:
             return ds.dataset([], schema=pa.schema([]), format=dataset_format(self.format))
+        partitioning = "hive" if self.partitioning else None
+        if self.format == "jsonl":
+            return jsonl_dataset(paths, filesystem, partitioning, self.base)
         return ds.dataset(
             paths,
             format=self.file_format(filesystem),
             filesystem=filesystem,
-            partitioning="hive" if self.partitioning else None,
+            partitioning=partitioning,
             partition_base_dir=self.base,
         )
 
