@@ -469,3 +469,21 @@ def test_partition_keys_can_be_typed(tmp_path: Path) -> None:
         [TableChange("usage", ("hour", "imsi"), deletes=pa.table({"hour": ["7"], "imsi": [TARGET]}))]
     )
     assert result.deleted == 1
+
+
+def test_json_lines_dates_and_times_stay_as_stored(tmp_path: Path) -> None:
+    """Arrow's JSON reader infers a timestamp for ISO text: read as stored, also inside documents,
+    and a line rewritten by a deletion keeps the others' dates as they were."""
+    lines = [
+        '{"id": 1, "dob": "1989-01-29", "at": "2026-11-03T08:00:00", "who": {"since": "2020-01-01"}, "days": ["2020-01-01"]}',
+        '{"id": 2, "dob": null, "at": "2026-11-03T09:30:00", "who": {"since": "2021-02-02"}, "days": []}',
+    ]
+    (tmp_path / "people.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = FileStore("s", FilesStoreConfig(kind="files", path=str(tmp_path)))
+    (info,) = store.tables()
+    assert {c.name: str(c.type) for c in info.columns}["dob"] == "string"
+    rows = [r for b in store.scan("people") for r in b.to_pylist()]
+    assert rows[0]["dob"] == "1989-01-29" and rows[1]["at"] == "2026-11-03T09:30:00"
+    assert rows[0]["who"] == {"since": "2020-01-01"} and rows[0]["days"] == ["2020-01-01"]
+    store.apply([TableChange("people", ("id",), deletes=pa.table({"id": [1]}))])
+    assert (tmp_path / "people.jsonl").read_text(encoding="utf-8") == lines[1] + "\n"
