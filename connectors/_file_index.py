@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import PurePath
@@ -29,6 +30,7 @@ INDEX_DIR = ".ccpa-index"
 MIN_ROWS = 500_000  # below this a filtered scan is fast enough
 VALUE, FILE, GROUP = "value", "file", "row_group"
 STAMP = b"ccpa.fingerprint"
+FEW = 64  # up to this many values are looked up by binary search, more in one pass over the index
 
 
 class ValueIndex:
@@ -48,8 +50,11 @@ class ValueIndex:
     ) -> dict[str, list[int]]:
         """file path -> row groups that may hold one of `values`."""
         index = self._index(table, column, casefold, fingerprint, dataset)
-        wanted = pa.array([str(v).lower() if casefold else str(v) for v in values], pa.string())
-        hits = index.filter(pc.is_in(index.column(VALUE), value_set=wanted))
+        wanted = [str(v).lower() if casefold else str(v) for v in values]
+        if len(wanted) <= FEW:
+            hits = index.take(pa.array(_positions(index.column(VALUE), wanted), pa.int64()))
+        else:
+            hits = index.filter(pc.is_in(index.column(VALUE), value_set=pa.array(wanted, pa.string())))
         groups: dict[str, list[int]] = defaultdict(list)
         for path, group in zip(hits.column(FILE).to_pylist(), hits.column(GROUP).to_pylist(), strict=True):
             groups[path].append(group)
@@ -67,8 +72,28 @@ class ValueIndex:
         if index is None:
             index = _build(dataset, column, casefold)
             _write(self.filesystem, path, index, fingerprint)
+        index = index.combine_chunks()  # one sorted array: `_positions` searches it
         self._memory[(table, name)] = (fingerprint, index)
         return index
+
+
+def _positions(values: pa.ChunkedArray, wanted: Sequence[str]) -> list[int]:
+    """The rows of the sorted `values` equal to one of `wanted`, by binary search: a single request
+    touches ~22 values of a 4M-row index instead of comparing all of them (Arrow sorts strings by
+    their UTF-8 bytes, which is the order of Python's str comparison)."""
+    if not len(values):
+        return []
+    array = values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
+    rows: list[int] = []
+    for value in sorted(set(wanted)):
+        start = bisect_left(array, value, key=_text)
+        end = bisect_right(array, value, lo=start, key=_text)
+        rows.extend(range(start, end))
+    return rows
+
+
+def _text(scalar: pa.Scalar) -> str:
+    return str(scalar.as_py())
 
 
 def _build(dataset: ds.FileSystemDataset, column: str, casefold: bool) -> pa.Table:
