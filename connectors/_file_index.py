@@ -6,7 +6,9 @@ of every file. The index answers it from one small sorted file instead: value ->
 
 It is built on first use, from the column alone, and kept in a hidden folder of the store
 (`.ccpa-index/`, which table discovery ignores), stamped with the fingerprint of the table's files:
-any rewrite or new file makes it stale and it is rebuilt. Where the folder cannot be written, the
+any rewrite or new file makes it stale and it is rebuilt. Files are named in it relative to the
+store's root, as the fingerprint names them: a copied or moved estate (mtimes kept, so the same
+fingerprint) finds its own files, never the original's. Where the folder cannot be written, the
 index lives in memory for the store's lifetime. In a bucket the index is an object beside the
 tables, and the fingerprint stamps each object by its size, its ETag and its modification time.
 """
@@ -29,7 +31,7 @@ from connectors._lazy import ds, pc
 INDEX_DIR = ".ccpa-index"
 MIN_ROWS = 500_000  # below this a filtered scan is fast enough
 VALUE, FILE, GROUP = "value", "file", "row_group"
-STAMP = b"ccpa.fingerprint"
+STAMP = b"ccpa.fingerprint/relative"  # files named from the store's root (an older index is rebuilt)
 FEW = 64  # up to this many values are looked up by binary search, more in one pass over the index
 
 
@@ -56,8 +58,9 @@ class ValueIndex:
         else:
             hits = index.filter(pc.is_in(index.column(VALUE), value_set=pa.array(wanted, pa.string())))
         groups: dict[str, list[int]] = defaultdict(list)
+        root = _prefix(self.root)
         for path, group in zip(hits.column(FILE).to_pylist(), hits.column(GROUP).to_pylist(), strict=True):
-            groups[path].append(group)
+            groups[root + path].append(group)
         return {path: sorted(set(ids)) for path, ids in groups.items()}
 
     def _index(
@@ -70,7 +73,7 @@ class ValueIndex:
         path = str(self.root / INDEX_DIR / table / f"{name}.parquet")
         index = _read(self.filesystem, path, fingerprint)
         if index is None:
-            index = _build(dataset, column, casefold)
+            index = _build(dataset, column, casefold, _prefix(self.root))
             _write(self.filesystem, path, index, fingerprint)
         index = index.combine_chunks()  # one sorted array: `_positions` searches it
         self._memory[(table, name)] = (fingerprint, index)
@@ -96,15 +99,20 @@ def _text(scalar: pa.Scalar) -> str:
     return str(scalar.as_py())
 
 
-def _build(dataset: ds.FileSystemDataset, column: str, casefold: bool) -> pa.Table:
+def _prefix(root: PurePath) -> str:
+    return str(root).rstrip("/") + "/"
+
+
+def _build(dataset: ds.FileSystemDataset, column: str, casefold: bool, root: str) -> pa.Table:
     values, files, groups = [], [], []
     for fragment in dataset.get_fragments():
+        relative = fragment.path.removeprefix(root)
         reader = pq.ParquetFile(fragment.path, filesystem=dataset.filesystem)
         for group in range(reader.num_row_groups):
             texts = pc.cast(reader.read_row_group(group, columns=[column]).column(0), pa.string())
             distinct = pc.unique(pc.drop_null(pc.utf8_lower(texts) if casefold else texts))
             values.append(distinct)
-            files.append(pa.array([fragment.path] * len(distinct), pa.string()))
+            files.append(pa.array([relative] * len(distinct), pa.string()))
             groups.append(pa.array([group] * len(distinct), pa.int32()))
     if not values:
         return pa.table(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pyarrow as pa
@@ -61,6 +62,20 @@ def test_the_index_follows_changes(logs: FileStore) -> None:
     keys = logs.find("sessions", "imei", [imei], columns=["imei"])
     logs.apply([TableChange("sessions", ("imei",), deletes=keys.slice(0, 1))])
     assert logs.find("sessions", "imei", [imei]).num_rows == 0 < before  # every row of that imei went
+
+
+def test_a_copied_store_finds_its_own_files(logs: FileStore, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A copy keeps the mtimes (copytree, cp -a), so the index's fingerprint still holds: the index
+    must name the copy's files, or a lookup there finds nothing and a deletion deletes nothing."""
+    imei = "356938035640007"
+    before = logs.find("sessions", "imei", [imei]).num_rows  # the index is written in the original
+    folder = shutil.copytree(logs.root, tmp_path_factory.mktemp("copy") / "logs")
+    copy = FileStore("logs", FilesStoreConfig(kind="files", path=folder))
+    assert copy.find("sessions", "imei", [imei]).num_rows == before == expected(copy, "imei", [imei]) > 0
+    keys = copy.find("sessions", "imei", [imei], columns=["imei"])
+    copy.apply([TableChange("sessions", ("imei",), deletes=keys)])
+    assert copy.find("sessions", "imei", [imei]).num_rows == expected(copy, "imei", [imei]) == 0
+    assert logs.find("sessions", "imei", [imei]).num_rows == before  # the original is untouched
 
 
 def test_an_unwritable_store_keeps_its_index_in_memory(
