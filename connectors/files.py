@@ -145,7 +145,9 @@ class FileStore(Store):
         """Only the row groups the value index says may hold the values."""
         groups = self.index.candidates(table, column, casefold, self.fingerprint(table), dataset, values)
         whole = self._footed(table, dataset)
-        fragments = [fragment.subset(row_group_ids=groups[path]) for path, fragment in whole.items() if path in groups]
+        fragments = [
+            fragment.subset(row_group_ids=groups[path]) for path, fragment in whole.items() if path in groups
+        ]
         return ds.FileSystemDataset(fragments, dataset.schema, dataset.format, dataset.filesystem)
 
     def _footed(self, table: str, dataset: ds.FileSystemDataset) -> dict[str, ds.ParquetFileFragment]:

@@ -64,7 +64,9 @@ def test_the_index_follows_changes(logs: FileStore) -> None:
     assert logs.find("sessions", "imei", [imei]).num_rows == 0 < before  # every row of that imei went
 
 
-def test_a_copied_store_finds_its_own_files(logs: FileStore, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_a_copied_store_finds_its_own_files(
+    logs: FileStore, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """A copy keeps the mtimes (copytree, cp -a), so the index's fingerprint still holds: the index
     must name the copy's files, or a lookup there finds nothing and a deletion deletes nothing."""
     imei = "356938035640007"
