@@ -32,6 +32,8 @@ INDEX_DIR = ".ccpa-index"
 MIN_ROWS = 500_000  # below this a filtered scan is fast enough
 VALUE, FILE, GROUP = "value", "file", "row_group"
 STAMP = b"ccpa.fingerprint/relative"  # files named from the store's root (an older index is rebuilt)
+SURVEY_ROWS = 100_000  # rows read before deciding whether the column is worth an index
+UNIQUE_SHARE = 0.5  # more distinct values per row group than this share of its rows: no index
 FEW = 64  # up to this many values are looked up by binary search, more in one pass over the index
 
 
@@ -39,7 +41,7 @@ class ValueIndex:
     def __init__(self, root: PurePath, filesystem: pa_fs.FileSystem) -> None:
         self.root = root
         self.filesystem = filesystem
-        self._memory: dict[tuple[str, str], tuple[str, pa.Table]] = {}
+        self._memory: dict[tuple[str, str], tuple[str, pa.Table | None]] = {}
 
     def candidates(
         self,
@@ -49,9 +51,13 @@ class ValueIndex:
         fingerprint: str,
         dataset: ds.FileSystemDataset,
         values: Sequence[object],
-    ) -> dict[str, list[int]]:
-        """file path -> row groups that may hold one of `values`."""
+    ) -> dict[str, list[int]] | None:
+        """file path -> row groups that may hold one of `values`; None: the column is not indexed
+        (its values are nearly unique, so the index would be as big as the column: a filtered scan,
+        pruned by the row groups' statistics, answers instead)."""
         index = self._index(table, column, casefold, fingerprint, dataset)
+        if index is None:
+            return None
         wanted = [str(v).lower() if casefold else str(v) for v in values]
         if len(wanted) <= FEW:
             hits = index.take(pa.array(_positions(index.column(VALUE), wanted), pa.int64()))
@@ -65,7 +71,7 @@ class ValueIndex:
 
     def _index(
         self, table: str, column: str, casefold: bool, fingerprint: str, dataset: ds.FileSystemDataset
-    ) -> pa.Table:
+    ) -> pa.Table | None:
         name = f"{column}.lower" if casefold else column
         held = self._memory.get((table, name))
         if held and held[0] == fingerprint:
@@ -74,8 +80,13 @@ class ValueIndex:
         index = _read(self.filesystem, path, fingerprint)
         if index is None:
             index = _build(dataset, column, casefold, _prefix(self.root))
+            if index is None:
+                self._memory[(table, name)] = (fingerprint, None)
+                return None
             _write(self.filesystem, path, index, fingerprint)
         index = index.combine_chunks()  # one sorted array: `_positions` searches it
+        files = index.schema.get_field_index(FILE)  # a few hundred names over millions of rows
+        index = index.set_column(files, FILE, pc.dictionary_encode(index.column(files)))
         self._memory[(table, name)] = (fingerprint, index)
         return index
 
@@ -103,15 +114,23 @@ def _prefix(root: PurePath) -> str:
     return str(root).rstrip("/") + "/"
 
 
-def _build(dataset: ds.FileSystemDataset, column: str, casefold: bool, root: str) -> pa.Table:
+def _build(dataset: ds.FileSystemDataset, column: str, casefold: bool, root: str) -> pa.Table | None:
+    """None when the first files show the column nearly unique (a session id): such an index would
+    hold a row per row of the table (100M session ids: over 4 GB to build, and a string array
+    past Arrow's 2 GB offsets)."""
     values, files, groups = [], [], []
+    seen = distinct_rows = 0
     for fragment in dataset.get_fragments():
         relative = fragment.path.removeprefix(root)
         reader = pq.ParquetFile(fragment.path, filesystem=dataset.filesystem)
         for group in range(reader.num_row_groups):
+            if seen >= SURVEY_ROWS and distinct_rows > UNIQUE_SHARE * seen:
+                return None
             texts = pc.cast(reader.read_row_group(group, columns=[column]).column(0), pa.string())
             distinct = pc.unique(pc.drop_null(pc.utf8_lower(texts) if casefold else texts))
             values.append(distinct)
+            seen += len(texts)
+            distinct_rows += len(distinct)
             files.append(pa.array([relative] * len(distinct), pa.string()))
             groups.append(pa.array([group] * len(distinct), pa.int32()))
     if not values:

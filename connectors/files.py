@@ -144,6 +144,8 @@ class FileStore(Store):
     ) -> ds.FileSystemDataset:
         """Only the row groups the value index says may hold the values."""
         groups = self.index.candidates(table, column, casefold, self.fingerprint(table), dataset, values)
+        if groups is None:
+            return dataset
         whole = self._footed(table, dataset)
         fragments = [
             fragment.subset(row_group_ids=groups[path]) for path, fragment in whole.items() if path in groups

@@ -80,6 +80,18 @@ def test_a_copied_store_finds_its_own_files(
     assert logs.find("sessions", "imei", [imei]).num_rows == before  # the original is untouched
 
 
+def test_a_nearly_unique_column_is_not_indexed(logs: FileStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A session id has a value per row: its index would be the size of the table (100M ids would
+    not fit in memory), so a lookup by it is a filtered scan, with the same answer."""
+    monkeypatch.setattr(connectors._file_index, "SURVEY_ROWS", 100)
+    values = [5, 17, 333]
+    found = logs.find("sessions", "bytes", values)
+    assert found.num_rows == expected(logs, "bytes", values) == 9  # each value once a day
+    assert not (logs.root / INDEX_DIR / "sessions" / "bytes.parquet").exists()
+    assert logs.find("sessions", "imei", ["356938035640007"]).num_rows > 0  # the others still are
+    assert (logs.root / INDEX_DIR / "sessions" / "imei.parquet").exists()
+
+
 def test_an_unwritable_store_keeps_its_index_in_memory(
     logs: FileStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
