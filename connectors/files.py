@@ -136,7 +136,9 @@ class FileStore(Store):
         if self._layout(table).format != "parquet":
             return False
         if table not in self._rows:
-            self._rows[table] = dataset.count_rows()  # footers only
+            known = self._infos.get(table)  # the listing read every footer already
+            counted = known.row_count if known is not None else None
+            self._rows[table] = counted if counted is not None else dataset.count_rows()
         return self._rows[table] >= MIN_ROWS
 
     def _narrowed(
