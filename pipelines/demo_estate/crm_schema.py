@@ -1,5 +1,6 @@
 """The CRM database's tables, as a CRM export has them: primary keys, but NO foreign keys declared
-(the relations exist in the data and are declared as links in the estate file instead)."""
+(the relations exist in the data and are declared as links in the estate file instead), and the
+columns holding them indexed, as the CRM's own lookups need."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ Table(
     "tickets",
     CRM,
     Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("contact_id", Integer, nullable=False),
+    Column("contact_id", Integer, nullable=False, index=True),
     Column("opened_at", DateTime, nullable=False),
     Column("subject", String(200), nullable=False),
     Column("body", Text, nullable=False),
@@ -41,7 +42,7 @@ Table(
     "web_visits",
     CRM,
     Column("id", BigInteger, primary_key=True, autoincrement=False),
-    Column("contact_id", Integer, nullable=False),
+    Column("contact_id", Integer, nullable=False, index=True),
     Column("cookie_id", String(64), nullable=False),
     Column("url_path", String(255), nullable=False),
     Column("user_agent", Text),

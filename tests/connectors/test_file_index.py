@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pyarrow as pa
@@ -61,6 +62,34 @@ def test_the_index_follows_changes(logs: FileStore) -> None:
     keys = logs.find("sessions", "imei", [imei], columns=["imei"])
     logs.apply([TableChange("sessions", ("imei",), deletes=keys.slice(0, 1))])
     assert logs.find("sessions", "imei", [imei]).num_rows == 0 < before  # every row of that imei went
+
+
+def test_a_copied_store_finds_its_own_files(
+    logs: FileStore, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A copy keeps the mtimes (copytree, cp -a), so the index's fingerprint still holds: the index
+    must name the copy's files, or a lookup there finds nothing and a deletion deletes nothing."""
+    imei = "356938035640007"
+    before = logs.find("sessions", "imei", [imei]).num_rows  # the index is written in the original
+    folder = shutil.copytree(logs.root, tmp_path_factory.mktemp("copy") / "logs")
+    copy = FileStore("logs", FilesStoreConfig(kind="files", path=folder))
+    assert copy.find("sessions", "imei", [imei]).num_rows == before == expected(copy, "imei", [imei]) > 0
+    keys = copy.find("sessions", "imei", [imei], columns=["imei"])
+    copy.apply([TableChange("sessions", ("imei",), deletes=keys)])
+    assert copy.find("sessions", "imei", [imei]).num_rows == expected(copy, "imei", [imei]) == 0
+    assert logs.find("sessions", "imei", [imei]).num_rows == before  # the original is untouched
+
+
+def test_a_nearly_unique_column_is_not_indexed(logs: FileStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A session id has a value per row: its index would be the size of the table (100M ids would
+    not fit in memory), so a lookup by it is a filtered scan, with the same answer."""
+    monkeypatch.setattr(connectors._file_index, "SURVEY_ROWS", 100)
+    values = [5, 17, 333]
+    found = logs.find("sessions", "bytes", values)
+    assert found.num_rows == expected(logs, "bytes", values) == 9  # each value once a day
+    assert not (logs.root / INDEX_DIR / "sessions" / "bytes.parquet").exists()
+    assert logs.find("sessions", "imei", ["356938035640007"]).num_rows > 0  # the others still are
+    assert (logs.root / INDEX_DIR / "sessions" / "imei.parquet").exists()
 
 
 def test_an_unwritable_store_keeps_its_index_in_memory(
