@@ -83,14 +83,15 @@ class ValueIndex:
             return held[1]
         path = str(self.root / INDEX_DIR / table / f"{name}.parquet")
         index = _read(self.filesystem, path, fingerprint)
+        built = index is None
         if index is None:
             index = _build(dataset, column, casefold, _prefix(self.root))
             if index is None:
                 self._memory[key] = (fingerprint, None)
                 return None
-            index = _compact(index)
+        index = _compact(index)
+        if built:
             _write(self.filesystem, path, index, fingerprint)
-        index = _compact(index)  # as written: a no-op
         self._memory[key] = (fingerprint, index)
         return index
 

@@ -21,14 +21,11 @@ def jsonl_dataset(
     inferred = ds.dataset(
         paths, format=ds.JsonFileFormat(), filesystem=filesystem, partitioning=partitioning,
         partition_base_dir=base,
-    ).schema  # fmt: skip
-    schema = pa.schema([field.with_type(as_stored(field.type)) for field in inferred])
-    changed = [field for field, was in zip(schema, inferred, strict=True) if field.type != was.type]
+    )  # fmt: skip
+    schema = pa.schema([field.with_type(as_stored(field.type)) for field in inferred.schema])
+    changed = [field for field, was in zip(schema, inferred.schema, strict=True) if field.type != was.type]
     if not changed:
-        return ds.dataset(
-            paths, format=ds.JsonFileFormat(), filesystem=filesystem, partitioning=partitioning,
-            partition_base_dir=base,
-        )  # fmt: skip
+        return inferred
     parse = pa_json.ParseOptions(explicit_schema=pa.schema(changed))
     return ds.dataset(
         paths, schema=schema, format=ds.JsonFileFormat(parse_options=parse), filesystem=filesystem,

@@ -180,7 +180,7 @@ class _ColumnRead:
         chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
         if _text_dictionary(column.type):  # the chunks share one dictionary (unified)
             return _dictionary_counts(chunks)
-        array = pa.chunked_array(chunks, column.type).combine_chunks()
+        array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
         if pa.types.is_dictionary(array.type):
             array = array.dictionary_decode()
         texts = self.texts(array, min_digits)

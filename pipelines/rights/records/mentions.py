@@ -26,7 +26,7 @@ from pipelines.engine import IN_PROCESS, run_tasks
 from pipelines.rights.model import Identity, TableRecords
 from pipelines.rights.records.graph import IDENTIFYING, Catalog
 from pipelines.rights.records.identifiers import identifier_pattern, rough_pattern
-from pipelines.rights.records.text_search import TextSearch, rough_candidates
+from pipelines.rights.records.text_search import rough_candidates
 
 MIN_LENGTH = 6  # shorter values (a 4-digit id) would match by chance
 REDACTED = "[redacted]"
@@ -135,10 +135,13 @@ def rows_mentioning(task: MentionTask) -> pa.Table:
 
 def _mentioning(rows: pa.Table, column: str, ids: set[str]) -> pa.Table:
     """The rows whose text holds one of the identifiers as a whole token."""
-    if not ids or not rows.num_rows:
+    if not ids:
         return rows.slice(0, 0)
-    search = TextSearch(rough_pattern(ids), identifier_pattern(ids))
-    return rows.take(search.rows(pc.cast(rows.column(column).combine_chunks(), pa.string())))
+    pattern = identifier_pattern(ids)  # the rows already passed the rough pass (rows_mentioning)
+    keep = [
+        text is not None and pattern.search(str(text)) is not None for text in rows.column(column).to_pylist()
+    ]
+    return rows.filter(pa.array(keep, pa.bool_()))
 
 
 def _not_already_own(rows: pa.Table, own: Sequence[TableRecords], store: str, table: str) -> pa.Table:

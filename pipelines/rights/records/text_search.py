@@ -17,13 +17,9 @@ class TextSearch:
     rough: str  # RE2, no look-around: a superset
     exact: re.Pattern[str]  # whole tokens
 
-    def candidates(self, texts: pa.Array) -> pa.Array:
-        """Per text, whether it may hold an identifier (the rough pass alone: a superset)."""
-        return rough_candidates(texts, self.rough)
-
     def rows(self, texts: pa.Array) -> pa.Array:
         """Indices of the texts holding an identifier as a whole token."""
-        candidates = pc.indices_nonzero(self.candidates(texts))
+        candidates = pc.indices_nonzero(rough_candidates(texts, self.rough))
         if not len(candidates):
             return candidates
         values = pc.take(texts, candidates).to_pylist()
