@@ -144,7 +144,7 @@ class Inventory:
     tables: list[TableStatus] = field(default_factory=list)
     skipped: list[tuple[str, SkippedFile]] = field(default_factory=list)  # (store, file)
     ambiguous_links: list[AmbiguousLink] = field(default_factory=list)  # reported, none chosen
-    composite_links: list[CompositeLink] = field(default_factory=list)  # reported, not followed yet
+    composite_links: list[CompositeLink] = field(default_factory=list)  # links of several columns each
 
     @property
     def unreadable(self) -> list[TableStatus]:
@@ -250,7 +250,8 @@ def combine_scans(
     _keep_read_findings(readable, readings)
     found = _links(estate, stores, readable)
     links = found.links
-    columns = _records(readable, links, load_categories(), readings) + [
+    parts = [part for composite in found.composite for part in composite.parts()]
+    columns = _records(readable, [*links, *parts], load_categories(), readings) + [
         r for t in tables if t.unreadable for r in _unread(t)
     ]
     sampled = sum(scan.tables_sampled for scan in scans)

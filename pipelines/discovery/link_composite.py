@@ -2,22 +2,24 @@
 line_no)`) and another table holding columns of the same names (`shipments.order_id`,
 `shipments.line_no`), a reference when the key holds the table's sampled value tuples.
 
-Reported with their confidence and evidence (`Inventory.composite_links`); requests do not follow
-them yet: a row reached only through a composite key is not found by the traversal.
+Foreign keys of several columns declared in the database are composite links too (never split
+into one link per column: `shipments.line_no -> order_lines.line_no` alone would join every
+order's first line). Reported with their confidence and evidence (`Inventory.composite_links`),
+and followed by requests like any other link (pipelines.rights.records.graph).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pyarrow as pa
 
-from connectors import ColumnRef
+from connectors import ColumnRef, Link, TableInfo
 from connectors.column_refs import quoted, written
 from pipelines.discovery.column_names import tokens
 from pipelines.discovery.key_names import can_be_key
-from pipelines.discovery.link_evidence import LARGE, LinkInputs, TableKey
+from pipelines.discovery.link_evidence import LARGE, InferredLink, LinkInputs, TableKey
 
 CONTAINED = 0.8
 
@@ -28,6 +30,7 @@ class CompositeLink:
     target: tuple[ColumnRef, ...]
     confidence: float
     evidence: str
+    basis: str = "naming"
 
     def __str__(self) -> str:
         return f"{_written(self.source)} -> {_written(self.target)}"
@@ -38,11 +41,19 @@ class CompositeLink:
             "source": [str(c) for c in self.source],
             "target": [str(c) for c in self.target],
             "kind": "reference",
-            "basis": "naming",
+            "basis": self.basis,
             "confidence": round(self.confidence, 3),
             "evidence": self.evidence,
-            "followed_by_requests": False,
+            "followed_by_requests": True,
         }
+
+    def parts(self) -> list[InferredLink]:
+        """One link per pair of columns: what the scan's table-level view (which tables are
+        consumers', which columns are keys) needs; requests follow the link whole."""
+        return [
+            InferredLink(Link(source=s, target=t, kind="reference"), "naming", self.confidence, self.evidence)
+            for s, t in zip(self.source, self.target, strict=True)
+        ]
 
 
 def _written(ends: tuple[ColumnRef, ...]) -> str:
@@ -51,8 +62,26 @@ def _written(ends: tuple[ColumnRef, ...]) -> str:
     return f"{table}.({', '.join(quoted(c.column) for c in ends)})"
 
 
-def by_composite_keys(inputs: LinkInputs) -> list[CompositeLink]:
-    found = []
+def declared_composite_keys(tables: Mapping[TableKey, TableInfo]) -> list[CompositeLink]:
+    """The database's foreign keys of several columns, each one link."""
+    return [
+        CompositeLink(
+            tuple(ColumnRef(store=store, table=table, column=c) for c in fk.columns),
+            tuple(ColumnRef(store=store, table=fk.ref_table, column=c) for c in fk.ref_columns),
+            1.0,
+            "foreign key declared in the database",
+            "foreign_key",
+        )
+        for (store, table), info in tables.items()
+        for fk in info.foreign_keys
+        if len(fk.columns) > 1
+    ]
+
+
+def by_composite_keys(inputs: LinkInputs, declared: list[CompositeLink]) -> list[CompositeLink]:
+    """Links by naming to composite primary keys, after the declared ones (one link per pair of ends)."""
+    found = list(declared)
+    taken = {(_ends(x.source), _ends(x.target)) for x in declared}
     for target, info in inputs.tables.items():
         key = info.primary_key
         types = {c.name: c.type for c in info.columns}
@@ -61,8 +90,14 @@ def by_composite_keys(inputs: LinkInputs) -> list[CompositeLink]:
         for source, columns in _holders(inputs, target, key):
             contained = _contained(inputs, source, columns, target, key)
             if contained is not None and contained >= CONTAINED:
-                found.append(_link(source, columns, target, key, contained))
+                link = _link(source, columns, target, key, contained)
+                if (_ends(link.source), _ends(link.target)) not in taken:
+                    found.append(link)
     return found
+
+
+def _ends(ends: tuple[ColumnRef, ...]) -> frozenset[str]:
+    return frozenset(str(c) for c in ends)
 
 
 def _holders(

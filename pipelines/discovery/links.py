@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from connectors import ColumnRef, Link, TableInfo
-from pipelines.discovery.link_composite import CompositeLink, by_composite_keys
+from pipelines.discovery.link_composite import CompositeLink, by_composite_keys, declared_composite_keys
 from pipelines.discovery.link_evidence import (
     AmbiguousLink,
     Column,
@@ -48,7 +48,7 @@ MIN_OVERLAP = 0.3
 class FoundLinks:
     links: list[InferredLink]
     ambiguous: list[AmbiguousLink]
-    composite: list[CompositeLink]  # reported; requests do not follow them yet
+    composite: list[CompositeLink]  # links of several columns each (declared foreign keys, naming)
 
 
 def infer_links(inputs: LinkInputs, declared: Iterable[Link] = ()) -> FoundLinks:
@@ -64,7 +64,8 @@ def infer_links(inputs: LinkInputs, declared: Iterable[Link] = ()) -> FoundLinks
         pair = _pair(candidate.link)
         if pair not in found:
             found[pair] = candidate
-    return FoundLinks(list(found.values()), ambiguous, by_composite_keys(inputs))
+    composite = by_composite_keys(inputs, declared_composite_keys(inputs.tables))
+    return FoundLinks(list(found.values()), ambiguous, composite)
 
 
 def _column(end: ColumnRef) -> Column:
@@ -79,13 +80,14 @@ def _pair(link: Link) -> tuple[str, str]:
 def _foreign_keys(tables: Mapping[TableKey, TableInfo]) -> Iterable[InferredLink]:
     for (store, table), info in tables.items():
         for fk in info.foreign_keys:
-            for column, ref_column in zip(fk.columns, fk.ref_columns, strict=True):
-                link = Link(
-                    source=ColumnRef(store=store, table=table, column=column),
-                    target=ColumnRef(store=store, table=fk.ref_table, column=ref_column),
-                    kind="reference",
-                )
-                yield InferredLink(link, "foreign_key", 1.0, "foreign key declared in the database")
+            if len(fk.columns) != 1:
+                continue  # a composite link (link_composite.declared_composite_keys)
+            link = Link(
+                source=ColumnRef(store=store, table=table, column=fk.columns[0]),
+                target=ColumnRef(store=store, table=fk.ref_table, column=fk.ref_columns[0]),
+                kind="reference",
+            )
+            yield InferredLink(link, "foreign_key", 1.0, "foreign key declared in the database")
 
 
 def _by_values(inputs: LinkInputs) -> Iterable[InferredLink]:

@@ -153,7 +153,7 @@ def test_a_composite_key_is_inferred_with_its_evidence(issue_estate: IssueEstate
         composite["link"] == "logs.ticket_events.(ticketNo, line_no) -> crm.ticket_lines.(ticket_no, line_no)"
     )
     assert composite["source"] == ["logs.ticket_events.ticketNo", "logs.ticket_events.line_no"]
-    assert composite["confidence"] == 1.0 and composite["followed_by_requests"] is False
+    assert composite["confidence"] == 1.0 and composite["followed_by_requests"] is True
     assert "100% of sampled value tuples found" in composite["evidence"]
     # its first part names the ticket, whose own key it is: the events are reached through it
     assert "logs.ticket_events.ticketNo -> crm.tickets.ticket_no" in issue_estate.links

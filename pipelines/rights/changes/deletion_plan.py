@@ -29,9 +29,11 @@ from pipelines.rights.changes.referrers import Blocked, split_rows, still_referr
 from pipelines.rights.model import TableRecords
 from pipelines.rights.records.graph import Catalog, TableKey
 from pipelines.rights.records.identifiers import identifier_pattern
+from pipelines.rights.records.link_keys import key_array
 
 Action = Literal["delete", "deidentify", "redact", "correct"]
 REDACTED = "[redacted]"
+Pins = dict[tuple[str, ...], set[str]]  # a link end's columns -> the values (key text) that must stay
 VIEW_KEPT = "a view, never written: its rows go with the tables it reads"
 
 
@@ -109,7 +111,7 @@ def _plan_own(
     info: TableInfo,
     catalog: Catalog,
     estate: Estate,
-    held: tuple[str, set[str]] | None,
+    held: Pins | None,
     referred: tuple[pa.Table, str] | None = None,
 ) -> None:
     if info.kind == "view":
@@ -171,25 +173,27 @@ def _children_first(own: Sequence[TableRecords], catalog: Catalog) -> list[Table
     return sorted(own, key=lambda r: level((r.store, r.table)))
 
 
-def _pinned(
-    own: Sequence[TableRecords], catalog: Catalog, estate: Estate
-) -> dict[TableKey, tuple[str, set[str]]]:
-    """Rows a retained (exempt) row refers to: table -> (column, values) that must stay."""
+def _pinned(own: Sequence[TableRecords], catalog: Catalog, estate: Estate) -> dict[TableKey, Pins]:
+    """Rows a retained (exempt) row refers to: table -> the values of its links' ends that must stay."""
     retained = {(r.store, r.table): r for r in own if _exemption(estate, r) is not None}
-    pinned: dict[TableKey, tuple[str, set[str]]] = {}
+    pinned: dict[TableKey, Pins] = {}
     frontier = list(retained)
     while frontier:
         table = frontier.pop()
         rows = retained[table].rows
         for edge in catalog.edges:
-            if edge.source != table or edge.same_identity or edge.source_column not in rows.column_names:
+            if (
+                edge.source != table
+                or edge.same_identity
+                or not set(edge.source_columns) <= set(rows.column_names)
+            ):
                 continue
-            values = {str(v) for v in rows.column(edge.source_column).to_pylist() if v is not None}
+            values = {v for v in key_array(rows, edge.source_columns).to_pylist() if v is not None}
             target = next((r for r in own if (r.store, r.table) == edge.target), None)
             if target is None or not values:
                 continue
-            column, held = pinned.get(edge.target, (edge.target_column, set()))
-            pinned[edge.target] = (column, held | values)
+            pins = pinned.setdefault(edge.target, {})
+            pins[edge.target_columns] = pins.get(edge.target_columns, set()) | values
             if edge.target not in retained:
                 retained[edge.target] = TableRecords(
                     target.store, target.table, _split(target.rows, pinned[edge.target])[0], target.via
@@ -229,12 +233,12 @@ def _still_referred(
     return still_referred(deleting, stores, tables)
 
 
-def _split(rows: pa.Table, held: tuple[str, set[str]]) -> tuple[pa.Table, pa.Table]:
-    column, values = held
-    mask = pc.is_in(
-        pc.cast(rows.column(column), pa.string()), value_set=pa.array(sorted(values), pa.string())
-    )
-    mask = pc.fill_null(mask, False)
+def _split(rows: pa.Table, pins: Pins) -> tuple[pa.Table, pa.Table]:
+    """The rows any pinned value names, and the others."""
+    mask = pa.chunked_array([pa.array([False] * rows.num_rows, pa.bool_())])
+    for columns, values in pins.items():
+        named = pc.is_in(key_array(rows, columns), value_set=pa.array(sorted(values), pa.string()))
+        mask = pc.or_(mask, pc.fill_null(named, False))
     return rows.filter(mask), rows.filter(pc.invert(mask))
 
 

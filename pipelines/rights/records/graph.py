@@ -38,17 +38,33 @@ class NestedPath:
 
 @dataclass(frozen=True)
 class Edge:
-    """`source.column` refers to `target.column` (reference), or holds the same identity (same)."""
+    """`source.column` refers to `target.column` (reference), or holds the same identity (same);
+    a composite reference has several columns at each end (`shipments.(order_id, line_no)`)."""
 
     source: TableKey
-    source_column: str
+    source_columns: tuple[str, ...]
     target: TableKey
-    target_column: str
+    target_columns: tuple[str, ...]
     same_identity: bool
+
+    @property
+    def source_column(self) -> str:
+        """The one column of a single-column end (most code has no composite to handle)."""
+        assert len(self.source_columns) == 1, "a composite link's end has several columns"
+        return self.source_columns[0]
+
+    @property
+    def target_column(self) -> str:
+        assert len(self.target_columns) == 1, "a composite link's end has several columns"
+        return self.target_columns[0]
+
+    @property
+    def composite(self) -> bool:
+        return len(self.source_columns) > 1
 
     def describe(self) -> str:
         arrow = "=" if self.same_identity else "->"
-        return f"{self.source[1]}.{self.source_column} {arrow} {self.target[1]}.{self.target_column}"
+        return f"{self.source[1]}.{_columns(self.source_columns)} {arrow} {self.target[1]}.{_columns(self.target_columns)}"
 
 
 @dataclass
@@ -93,7 +109,9 @@ class Catalog:
             for path, m in leaves
             if m.category and m.entity
         ]
-        catalog = cls(meanings, [_edge(link) for link in links], nested=nested, views=views)
+        edges = [_edge(link) for link in links]
+        edges += [_composite(x) for x in document.get("composite_links", [])]  # type: ignore[attr-defined]
+        catalog = cls(meanings, edges, nested=nested, views=views)
         catalog.unreadable = [str(t) for t in document.get("unreadable", [])]  # type: ignore[attr-defined]
         catalog.holders = catalog._holders()
         catalog.persons = {t for t, _ in catalog.columns_holding(["EMAIL_ADDRESS"]) if t not in views}
@@ -149,11 +167,28 @@ def _document_meaning(leaves: list[ColumnMeaning]) -> ColumnMeaning:
 def _edge(link: Link) -> Edge:
     return Edge(
         source=_table(link.source),
-        source_column=link.source.column,
+        source_columns=(link.source.column,),
         target=_table(link.target),
-        target_column=link.target.column,
+        target_columns=(link.target.column,),
         same_identity=link.kind == "same_identity",
     )
+
+
+def _composite(record: Mapping[str, object]) -> Edge:
+    """A composite link of the inventory (`link_composite`): its ends' columns, in key order."""
+    source = [ColumnRef.parse(str(c)) for c in record["source"]]  # type: ignore[attr-defined]
+    target = [ColumnRef.parse(str(c)) for c in record["target"]]  # type: ignore[attr-defined]
+    return Edge(
+        _table(source[0]),
+        tuple(c.column for c in source),
+        _table(target[0]),
+        tuple(c.column for c in target),
+        same_identity=False,
+    )
+
+
+def _columns(columns: tuple[str, ...]) -> str:
+    return columns[0] if len(columns) == 1 else f"({', '.join(columns)})"
 
 
 def _table(ref: ColumnRef) -> TableKey:

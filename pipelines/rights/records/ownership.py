@@ -27,6 +27,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from pipelines.rights.records.link_keys import key_name, key_text
+
 if TYPE_CHECKING:
     from pipelines.rights.records.graph import Edge
 
@@ -57,8 +59,8 @@ def owned_tables(
 
 @dataclass
 class Owner:
-    """What one consumer owns so far: their anchor tables and, per table, the values of the columns
-    links use (as text), to tell their rows from others'."""
+    """What one consumer owns so far: their anchor tables and, per table, the values of the ends of
+    links (as text, `link_keys`), to tell their rows from others'."""
 
     anchors: set[TableKey] = field(default_factory=set)
     values: dict[tuple[TableKey, str], set[str]] = field(default_factory=dict)
@@ -67,19 +69,20 @@ class Owner:
     def holds(self, table: TableKey, digest: str) -> bool:
         return (table, digest) in self.rows
 
-    def add(self, table: TableKey, digest: str, columns: dict[str, object]) -> None:
+    def add(self, table: TableKey, digest: str, ends: dict[str, str | None]) -> None:
+        """A row of theirs, with its values of the links' ends (`key_name` -> `key_text`)."""
         self.rows.add((table, digest))
-        for column, value in columns.items():
+        for end, value in ends.items():
             if value is not None:
-                self.values.setdefault((table, column), set()).add(str(value))
+                self.values.setdefault((table, end), set()).add(value)
 
 
 def foreign_reference(owner: Owner, row: dict[str, object], references: Iterable[Edge]) -> Edge | None:
     """The reference of `row` (a row of the references' source) to an anchor row not the owner's."""
     for ref in references:
-        value = row.get(ref.source_column)
+        value = key_text(row, ref.source_columns)
         anchor = ref.target in owner.anchors and value is not None
-        if anchor and str(value) not in owner.values.get((ref.target, ref.target_column), set()):
+        if anchor and value not in owner.values.get((ref.target, key_name(ref.target_columns)), set()):
             return ref
     return None
 

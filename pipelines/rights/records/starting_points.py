@@ -72,7 +72,9 @@ def _customer_number_columns(
     referred = [
         (e.target, e.target_column)
         for e in catalog.edges
-        if not e.same_identity and e.target in persons and _names_customer_number(e.source_column)
+        if not (e.same_identity or e.composite)
+        and e.target in persons
+        and _names_customer_number(e.source_column)
     ]
     own = [(t, c) for t in persons for c in catalog.meanings.get(t, {}) if _names_customer_number(c)]
     return list(dict.fromkeys([*referred, *own]))

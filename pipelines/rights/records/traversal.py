@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from connectors import Store
 from pipelines.rights.model import Identity, TableRecords
 from pipelines.rights.records.graph import Catalog, Edge, TableKey
+from pipelines.rights.records.link_keys import key_array, key_name, key_text, key_values, value_text
 from pipelines.rights.records.ownership import (
     Owner,
     Role,
@@ -52,7 +53,7 @@ Pending = dict["_Lookup", dict[object, set[int]]]
 @dataclass(frozen=True)
 class _Lookup:
     table: TableKey
-    column: str
+    columns: tuple[str, ...]  # one column, or a composite key's (its values are then tuples)
     casefold: bool
     via: str
     step: str  # SUBJECT, PERSON, TRANSIT, REFERRER, REFERENCED or REFERENCE
@@ -115,7 +116,7 @@ class Traversal:
         pending = _pending()
         for index, identity in enumerate(identities):
             for point in starting_points(identity, self.catalog, self.stores, self.identity_columns):
-                lookup = _Lookup(point.table, point.column, point.casefold, point.via, SUBJECT)
+                lookup = _Lookup(point.table, (point.column,), point.casefold, point.via, SUBJECT)
                 pending[lookup][point.value].add(index)
         return pending
 
@@ -166,7 +167,8 @@ class Traversal:
             if role == "other_person":
                 self._left_out(consumer, table, why, row[ROW])
                 notes = self.consumers[consumer].other_keys.setdefault(ref.source, {})
-                notes.setdefault(ref.source_column, set()).add(str(row[ref.target_column]))
+                for source_column, target_column in zip(ref.source_columns, ref.target_columns, strict=True):
+                    notes.setdefault(source_column, set()).add(str(row[target_column]))
             elif role == "reference":
                 reference.append(index)
             else:
@@ -190,7 +192,7 @@ class Traversal:
         refs = [r for r in self._refs_from(table) if r.target in anchors]
         if not refs:  # names no table of anyone's subject rows: nothing to tell apart
             return rows, rows.slice(0, 0)
-        named = rows.select([*dict.fromkeys(r.source_column for r in refs), CONSUMER])
+        named = rows.select([*dict.fromkeys(c for r in refs for c in r.source_columns), CONSUMER])
         mask = [
             foreign_reference(self.consumers[consumer].owner, row, refs) is None
             for row, consumer in _rows(named)
@@ -248,20 +250,18 @@ class Traversal:
         for ref in self.references:
             if ref.target != table or ref.source in self.catalog.views:
                 continue
-            values = [v for v in pc.unique(rows.column(ref.target_column)).to_pylist() if v is not None]
+            values = _first_parts(key_values(rows, ref.target_columns))
             if not values:
                 continue
-            found = self.stores[ref.source[0]].find(ref.source[1], ref.source_column, values)
+            found = self.stores[ref.source[0]].find(ref.source[1], ref.source_columns[0], values)
             digests: dict[str, list[str]] = defaultdict(list)
             for value, digest in zip(
-                pc.cast(found.column(ref.source_column), pa.string()).to_pylist(),
-                _digest(found).to_pylist(),
-                strict=True,
+                key_array(found, ref.source_columns).to_pylist(), _digest(found).to_pylist(), strict=True
             ):
                 digests[str(value)].append(str(digest))
             for index, (row, consumer) in enumerate(_rows(rows)):
                 owner = self.consumers[consumer].owner
-                theirs = digests.get(str(row[ref.target_column]), [])
+                theirs = digests.get(str(key_text(row, ref.target_columns)), [])
                 counts[index] += sum(1 for d in theirs if not owner.holds(ref.source, d))
         return counts
 
@@ -277,9 +277,9 @@ class Traversal:
         """Lookups of `step` from rows of `table`: their referrers, or the rows they refer to."""
         for ref in self.references:
             if step == REFERRER and ref.target == table and ref.source in self.catalog.owned:
-                self._add(pending, rows, ref.source, ref.source_column, ref.target_column, step, ref)
+                self._add(pending, rows, ref.source, ref.source_columns, ref.target_columns, step, ref)
             elif ref.source == table and _outward(step, ref.target in self.catalog.owned):
-                self._add(pending, rows, ref.target, ref.target_column, ref.source_column, step, ref)
+                self._add(pending, rows, ref.target, ref.target_columns, ref.source_columns, step, ref)
 
     def _expand_up(self, table: TableKey, rows: pa.Table, pending: Pending) -> None:
         """From a subject row outside the person tables, towards the person it belongs to."""
@@ -288,7 +288,7 @@ class Traversal:
         for ref in self.references:
             if ref.source == table and ref.target in self.catalog.owned:
                 step = PERSON if ref.target in self.catalog.persons else TRANSIT
-                self._add(pending, rows, ref.target, ref.target_column, ref.source_column, step, ref)
+                self._add(pending, rows, ref.target, ref.target_columns, ref.source_columns, step, ref)
 
     def _expand_same(self, table: TableKey, rows: pa.Table, pending: Pending) -> None:
         if table not in self.catalog.owned:
@@ -301,8 +301,8 @@ class Traversal:
                     pending,
                     rows,
                     edge.target,
-                    edge.target_column,
-                    edge.source_column,
+                    edge.target_columns,
+                    edge.source_columns,
                     SUBJECT,
                     None,
                     edge.describe(),
@@ -312,8 +312,8 @@ class Traversal:
                     pending,
                     rows,
                     edge.source,
-                    edge.source_column,
-                    edge.target_column,
+                    edge.source_columns,
+                    edge.target_columns,
                     SUBJECT,
                     None,
                     edge.describe(),
@@ -324,16 +324,16 @@ class Traversal:
         pending: Pending,
         rows: pa.Table,
         target: TableKey,
-        target_column: str,
-        source_column: str,
+        target_columns: tuple[str, ...],
+        source_columns: tuple[str, ...],
         step: str,
         ref: Edge | None,
         via: str = "",
     ) -> None:
-        casefold = self._is_email(target, target_column)
-        lookup = _Lookup(target, target_column, casefold, via or (ref.describe() if ref else ""), step, ref)
+        casefold = len(target_columns) == 1 and self._is_email(target, target_columns[0])
+        lookup = _Lookup(target, target_columns, casefold, via or (ref.describe() if ref else ""), step, ref)
         for value, consumer in zip(
-            rows.column(source_column).to_pylist(), rows.column(CONSUMER).to_pylist(), strict=True
+            key_values(rows, source_columns), rows.column(CONSUMER).to_pylist(), strict=True
         ):
             if value is None:
                 continue
@@ -352,10 +352,10 @@ class Traversal:
     def _ask(self, lookup: _Lookup, wanted: Mapping[object, set[int]]) -> pa.Table:
         """Rows of the table matching the wanted values, attributed to consumers; only rows not yet decided."""
         store, table = lookup.table
-        values = [v for v in wanted if v is not None]
+        values = _first_parts([v for v in wanted if v is not None])
         if not values:
             return pa.table({})
-        rows = self.stores[store].find(table, lookup.column, values, casefold=lookup.casefold)
+        rows = self.stores[store].find(table, lookup.columns[0], values, casefold=lookup.casefold)
         if rows.num_rows == 0:
             return rows
         attributed = _attribute(rows, lookup, wanted).drop_columns([KEY])
@@ -376,12 +376,13 @@ class Traversal:
         if not rows.num_rows:
             return
         self.parts[table].append(_Part(rows, role, reason, via))
-        columns = [*{r.target_column: None for r in self.references if r.target == table}]
+        ends = {key_name(r.target_columns): r.target_columns for r in self.references if r.target == table}
+        columns = [*dict.fromkeys(c for end in ends.values() for c in end)]
         for row, consumer in _rows(rows.select([*columns, ROW, CONSUMER])):
             state = self.consumers[consumer]
             state.seen.add((table, str(row[ROW])))
             if role in ("subject", "owned"):
-                state.owner.add(table, str(row[ROW]), {c: row[c] for c in columns})
+                state.owner.add(table, str(row[ROW]), {n: key_text(row, end) for n, end in ends.items()})
 
     def _records(self, consumer: int) -> list[TableRecords]:
         records = []
@@ -411,16 +412,27 @@ def _outward(step: str, owned_target: bool) -> bool:
     return step == REFERENCED or (step == REFERENCE and not owned_target)
 
 
+def _first_parts(values: list[object]) -> list[object]:
+    """The values to ask a store for: each one, or each composite's first part (the rest is
+    matched on the rows found, by `_attribute`)."""
+    present = [v for v in values if v is not None]
+    return list(dict.fromkeys(v[0] if isinstance(v, tuple) else v for v in present))
+
+
 def _rows(rows: pa.Table) -> list[tuple[dict[str, object], int]]:
     return [(row, int(row[CONSUMER])) for row in rows.to_pylist()]
 
 
 def _attribute(rows: pa.Table, lookup: _Lookup, wanted: Mapping[object, set[int]]) -> pa.Table:
     """One row per (row, consumer whose value it matched), with a digest of the row's content."""
-    key = pc.cast(rows.column(lookup.column), pa.string())
+    key = key_array(rows, lookup.columns)
     if lookup.casefold:
         key = pc.utf8_lower(key)
-    pairs = [(str(v).lower() if lookup.casefold else str(v), c) for v, cs in wanted.items() for c in cs]
+    pairs = [
+        (value_text(v).lower() if lookup.casefold else value_text(v), c)
+        for v, cs in wanted.items()
+        for c in cs
+    ]
     owners = pa.table({KEY: [p[0] for p in pairs], CONSUMER: pa.array([p[1] for p in pairs], pa.int32())})
     # Arrow joins no nested columns (a JSON document's struct): join the row numbers, then take the rows.
     numbers = pa.table({KEY: key, ROW: pa.array(range(rows.num_rows), pa.int64())})
