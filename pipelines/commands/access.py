@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,20 +69,7 @@ def run(args: argparse.Namespace) -> int:
         console.out.print(
             f"request {answer.request_id}: {rows:,} rows from {tables} tables -> {answer.package}"
         )
-        not_searched_note(answer.not_searched)
     return 1 if answers and warn_incomplete(list(answers[0].unreadable)) else 0
-
-
-def not_searched_note(paths: Sequence[str]) -> None:
-    """Say what a request could not look at: identifiers inside documents (JSON, struct, list)."""
-    from pipelines import console
-
-    if paths:
-        console.err.print(
-            f"note: {len(paths)} identifier path(s) inside documents not searched (not supported yet): "
-            + ", ".join(paths[:3])
-            + (", ..." if len(paths) > 3 else "")
-        )
 
 
 def _identities(args: argparse.Namespace) -> list[Identity]:

@@ -25,7 +25,6 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     from pipelines import console
-    from pipelines.commands.access import not_searched_note
     from pipelines.commands.scan import warn_incomplete
     from pipelines.rights.changes.deletion import answer_deletion
 
@@ -35,7 +34,6 @@ def run(args: argparse.Namespace) -> int:
         answer = answer_deletion(
             args.estate, identity, args.out, args.inventory, args.dry_run, cluster=args.cluster
         )
-    not_searched_note(answer.not_searched)
     incomplete = warn_incomplete(list(answer.unreadable))
     for why in answer.partial:
         console.out.print(f"  {'would be ' if answer.dry_run else ''}kept, deidentified: {why}")
@@ -46,8 +44,6 @@ def run(args: argparse.Namespace) -> int:
         state = f"RESIDUE in {len(answer.residue)} column(s)"
     elif incomplete:
         state = "no residue in the tables read"
-    elif answer.not_searched:
-        state = "no residue in the columns searched"
     else:
         state = "zero residue"
     resumed = " (resumed an interrupted run)" if answer.resumed else ""

@@ -23,7 +23,7 @@ class ColumnMeaning:
     category: str | None
     entity: str | None
     sensitive_kind: str | None = None
-    held: frozenset[str] = frozenset()  # a document column: the entities of its paths (not searched yet)
+    held: frozenset[str] = frozenset()  # a document column: the entities of its paths
     also: frozenset[str] = frozenset()  # other entities among its values (emails and phones mixed)
 
 
@@ -61,6 +61,5 @@ class AccessRequest:
     received: dt.datetime
     period: Period
     tables: list[TableRecords] = field(default_factory=list)
-    not_searched: list[str] = field(default_factory=list)  # identifier paths inside documents
     # rows reached from the consumer's but someone else's: {"table", "rows", "why"}, never their values
     left_out: list[dict[str, object]] = field(default_factory=list)

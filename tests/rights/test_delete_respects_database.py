@@ -2,8 +2,9 @@
 schemas hold: a customer another customer's NOT NULL foreign key refers to, an address two
 customers share, a generated column, a table without a key (two identical rows of the consumer's,
 another person's note that mentions them), a schema other than `public` and a materialized view
-(PostgreSQL), JSON documents, and beside it a files store with a CSV column mixing emails and
-phones and JSON lines with the email nested. Built, scanned and deleted once per server."""
+(PostgreSQL), JSON documents (the consumer's own, whose email is a leaf, and another person's whose
+note mentions them), and beside it a files store with a CSV column mixing emails and phones and
+JSON lines with the email nested. Built, scanned and deleted once per server."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from tests.rights.deletion_runs import delete, only_report
 PEOPLE = 12
 CONSUMER = 1  # referred customer 3, shares address 1 with customer 2
 EMAIL, PHONE = "person1@example.com", "+1 415 555 0101"
+MENTIONS = 5  # another person whose documents mention the consumer
 
 
 def email(i: int) -> str:
@@ -65,6 +67,7 @@ def _fill(conn: sa.Connection, server: str) -> None:
     notes += [{"c": 1, "b": f"called {EMAIL} about the bill"}, {"c": 5, "b": f"says {EMAIL} is a friend"}]
     conn.execute(sa.text("INSERT INTO notes VALUES (:c, :b)"), notes)
     documents = [{"form": {"email": email(i), "phone": phone(i)}, "plan": "basic"} for i in people]
+    documents[MENTIONS - 1]["note"] = f"referred by {EMAIL}"
     conn.execute(
         sa.text("INSERT INTO signups VALUES (:i, :p)"),
         [{"i": i, "p": json.dumps(d)} for i, d in zip(people, documents, strict=True)],
@@ -82,10 +85,12 @@ def _files(folder: Path) -> None:
     folder.mkdir()
     mixed = "".join(f"{i},{email(i) if i % 2 else phone(i)}\n" for i in range(1, PEOPLE + 1))
     (folder / "contacts.csv").write_text(f"id,contact\n{mixed}{PEOPLE + 1},{PHONE}\n", encoding="utf-8")
-    events = (
-        json.dumps({"id": i, "who": {"email": email(i), "name": f"Person Number{i}"}, "kind": "login"})
+    events = [
+        {"id": i, "who": {"email": email(i), "name": f"Person Number{i}"}, "kind": "login"}
         for i in range(1, PEOPLE + 1)
-    )
+    ]
+    events[MENTIONS - 1]["who"]["name"] = f"Person Number{MENTIONS}, guest of {EMAIL}"
+    events = (json.dumps(e) for e in events)
     (folder / "events.jsonl").write_text("".join(f"{e}\n" for e in events), encoding="utf-8")
 
 
@@ -229,17 +234,19 @@ def _document(value: Any) -> Any:
 
 
 @pytest.mark.live
-def test_a_json_document_loses_the_consumers_values_inside_and_keeps_its_type(deleted: Deleted) -> None:
+def test_the_consumers_document_goes_and_a_mention_in_anothers_is_removed_inside_it(deleted: Deleted) -> None:
     before, after = _by_id(deleted.before["signups"]), _by_id(deleted.after["signups"])
-    expected = {"form": {"email": None, "phone": None}, "plan": "basic"}
-    assert _document(after[CONSUMER][1]) == expected
-    assert {i: after[i] for i in before if i != CONSUMER} == {i: before[i] for i in before if i != CONSUMER}
+    assert CONSUMER not in after  # their signup: its document holds their email, a subject row
+    expected = {"form": {"email": email(MENTIONS), "phone": phone(MENTIONS)}, "plan": "basic"}
+    assert _document(after[MENTIONS][1]) == {**expected, "note": "referred by [redacted]"}
+    others = [i for i in before if i not in (CONSUMER, MENTIONS)]
+    assert {i: after[i] for i in others} == {i: before[i] for i in others}
     engine = sa.create_engine(deleted.url)
     kind = "jsonb_typeof(payload)" if deleted.server == "postgresql" else "JSON_TYPE(payload)"
     with engine.connect() as conn:
-        (typed,) = conn.execute(sa.text(f"SELECT {kind} FROM signups WHERE id = {CONSUMER}")).one()
+        (typed,) = conn.execute(sa.text(f"SELECT {kind} FROM signups WHERE id = {MENTIONS}")).one()
     engine.dispose()
-    assert str(typed).lower() == "object"
+    assert str(typed).lower() == "object"  # still a document, not a JSON string
 
 
 @pytest.mark.live
@@ -254,6 +261,8 @@ def test_a_csv_column_of_emails_and_phones_mixed_is_cleaned_of_both(deleted: Del
 def test_a_nested_value_in_json_lines_is_rewritten_and_the_other_lines_kept(deleted: Deleted) -> None:
     lines = (deleted.root / "files" / "events.jsonl").read_text(encoding="utf-8").splitlines()
     records = {json.loads(line)["id"]: json.loads(line) for line in lines}
-    assert records[CONSUMER]["who"] == {"email": None, "name": f"Person Number{CONSUMER}"}
-    assert EMAIL not in "\n".join(lines[1:]) and len(records) == PEOPLE
-    assert all(records[i]["who"]["email"] == email(i) for i in range(3, PEOPLE + 1))
+    assert CONSUMER not in records and len(records) == PEOPLE - 1  # the consumer's event went
+    guest = {"email": email(MENTIONS), "name": f"Person Number{MENTIONS}, guest of [redacted]"}
+    assert records[MENTIONS]["who"] == guest
+    assert EMAIL not in "\n".join(lines)
+    assert all(records[i]["who"]["email"] == email(i) for i in range(2, PEOPLE + 1))

@@ -1,6 +1,6 @@
 """`ccpa access` and `ccpa delete --dry-run` on an estate with nested columns (JSON lines and a
-PostgreSQL jsonb table): they run, find the consumer's rows by their plain columns, and say which
-identifier paths inside documents they could not search (requests cannot act inside documents yet)."""
+PostgreSQL jsonb table): they find the consumer's rows by their plain columns and by the identity
+held inside documents (the consumer's login events, whose only identifier is `who.email`)."""
 
 from __future__ import annotations
 
@@ -61,12 +61,13 @@ def test_access_with_nested_columns(live_database: str, tmp_path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         manifest = json.loads(archive.read("manifest.json"))
         profiles = json.loads(archive.read("data/crm/profiles.json"))
-        report = archive.read("report.html").decode()
+        events = json.loads(archive.read("data/docs/events.json"))
     assert manifest["counts"]["crm.customers"] == 1 and manifest["counts"]["crm.profiles"] == 1
     assert json.loads(profiles[0]["doc"])["contact"]["email"] == EMAIL  # the document, whole
-    assert "docs.events.who path email (EMAIL_ADDRESS)" in manifest["not_searched"]
-    assert "crm.profiles.doc path contact.email (EMAIL_ADDRESS)" in manifest["not_searched"]
-    assert "cannot yet search inside them" in report
+    assert manifest["counts"]["docs.events"] == 1  # found by the email inside `who`: 3 identical lines
+    assert [e["who"]["email"] for e in events] == [EMAIL] and "not_searched" not in manifest
+    why = {t["table"]: t["why"] for t in manifest["tables"]}
+    assert "email inside the who document" in why["docs.events"]
     catalog = Catalog.read(tmp_path / "reports" / "inventory.json", load_estate(estate))
     assert ("docs", "events") in catalog.owned  # an email inside its documents makes it someone's
     assert catalog.meanings[("crm", "profiles")]["doc"].held == {"EMAIL_ADDRESS", "PHONE_NUMBER"}
@@ -81,8 +82,7 @@ def test_delete_dry_run_with_nested_columns(live_database: str, tmp_path: Path) 
     plan = json.loads(path.read_text())
     planned = {(t["table"], t["action"]): t["rows"] for t in plan["tables"]}
     assert planned.get(("profiles", "delete")) == 1 and planned.get(("customers", "delete")) == 1
-    assert plan["not_searched"] == []  # documents are searched: the consumer's three identical events
-    assert planned.get(("events", "redact")) == 3  # lose their email and phone inside `who`
+    assert planned.get(("events", "delete")) == 3  # the consumer's three identical login events
     engine = sa.create_engine(live_database)
     with engine.connect() as conn:  # a dry run changes nothing
         assert conn.execute(sa.text("SELECT count(*) FROM profiles")).scalar() == 2

@@ -33,7 +33,6 @@ class DeletionAnswer:
     dry_run: bool
     residue: list[Residue]
     resumed: bool
-    not_searched: tuple[str, ...] = ()  # identifier paths inside documents, not searched yet
     unreadable: tuple[str, ...] = ()  # tables the inventory could not read: residue there is unknown
     partial: tuple[str, ...] = ()  # rows deidentified, not deleted, because another row refers to them
 
@@ -66,19 +65,16 @@ def answer_deletion(
             "verified: scan the estate again (`ccpa scan`) before deleting"
         )
     digest = identity_hash(identity)
-    unsearched: tuple[str, ...] = ()  # documents are searched and cleaned (`documents`)
     journal = None if dry_run else open_journal(out, digest)
     with opened_stores(estate) as stores:
         if journal is None:
             request_id = new_request_id()
             plan, identifiers = _plan(estate, catalog, stores, identity, cluster)
             if dry_run:
-                document = deletion_report(
-                    request_id, digest, plan, dry_run=True, not_searched=unsearched, partial=partial(plan)
-                )
+                document = deletion_report(request_id, digest, plan, dry_run=True, partial=partial(plan))
                 report = write_report(document, out)
                 return DeletionAnswer(
-                    request_id, report, True, [], False, unsearched, tuple(catalog.unreadable), partial(plan)
+                    request_id, report, True, [], False, tuple(catalog.unreadable), partial(plan)
                 )
             journal = start_journal(out, digest, request_id, plan, identifiers)
             resumed = False
@@ -99,7 +95,6 @@ def answer_deletion(
             notices=notices,
             suppressed=suppressed,
             resumed=resumed,
-            not_searched=unsearched,
             partial=partial(plan),
         )
         report = write_report(document, out)
@@ -111,7 +106,6 @@ def answer_deletion(
             False,
             residue,
             resumed,
-            unsearched,
             tuple(catalog.unreadable),
             partial(plan),
         )

@@ -29,7 +29,7 @@ from pipelines.rights.changes.referrers import Blocked, split_rows, still_referr
 from pipelines.rights.model import TableRecords
 from pipelines.rights.records.graph import Catalog, TableKey
 from pipelines.rights.records.identifiers import identifier_pattern
-from pipelines.rights.records.link_keys import key_array
+from pipelines.rights.records.link_keys import key_array, row_digest
 
 Action = Literal["delete", "deidentify", "redact", "correct"]
 REDACTED = "[redacted]"
@@ -210,11 +210,14 @@ def _every_copy(step: Step, store: Store, tables: Mapping[TableKey, TableInfo]) 
     if step.action != "delete" or info.primary_key:
         return step
     wanted = step.rows.select(list(step.key))
-    first = pc.drop_null(wanted.column(0)).to_pylist()
+    scalar = [c for c in step.key if not pa.types.is_nested(wanted.schema.field(c).type)]
+    first = pc.drop_null(wanted.column(scalar[0])).to_pylist() if scalar else []
     if not first:
         return step
-    copies = store.find(step.table, step.key[0], first, columns=list(step.key))
-    copies = copies.join(wanted.cast(copies.schema), keys=list(step.key), join_type="left semi")
+    copies = store.find(step.table, scalar[0], first, columns=list(step.key))
+    copies = copies.cast(wanted.schema) if copies.schema != wanted.schema else copies
+    named = pc.is_in(row_digest(copies), value_set=row_digest(wanted))  # any column types, nested too
+    copies = copies.filter(pc.fill_null(named, False))
     return replace(step, rows=copies) if copies.num_rows >= wanted.num_rows else step
 
 

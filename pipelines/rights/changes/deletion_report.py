@@ -51,7 +51,6 @@ def deletion_report(
     notices: Sequence[dict[str, object]] = (),
     suppressed: int = 0,
     resumed: bool = False,
-    not_searched: Sequence[str] = (),
     partial: Sequence[str] = (),
 ) -> dict[str, object]:
     tables: list[dict[str, object]] = []
@@ -102,8 +101,6 @@ def deletion_report(
         "left_out": list(plan.left_out),
         "notices": list(notices),
         "suppression_entries_added": suppressed,
-        # identifiers inside documents: not searched, so zero_residue says nothing of them
-        "not_searched": list(not_searched),
     }
 
 

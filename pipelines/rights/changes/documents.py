@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from connectors import NEW_VALUE, Store, TableInfo
 from pipelines.rights.records.graph import IDENTIFYING, Catalog, TableKey
 from pipelines.rights.records.identifiers import identifier_pattern, rough_pattern
+from pipelines.rights.records.link_keys import row_digest
 from pipelines.rights.records.mentions import REDACTED
 from pipelines.rights.records.text_search import TextSearch, scrubbed, text_leaves
 
@@ -110,9 +111,8 @@ def _not_planned(found: pa.Table, planned: pa.Table) -> pa.Table:
 def _matching(found: pa.Table, other: pa.Table, key: Sequence[str], how: str) -> pa.Table:
     """The rows of `found` whose key is (semi) or is not (anti) in `other`; any column types."""
     other = pa.table({c: other.column(c).cast(found.schema.field(c).type) for c in key})
-    index = found.select(list(key)).append_column("__ccpa_row", pa.array(range(found.num_rows), pa.int64()))
-    kept = index.join(other, keys=list(key), join_type=how).column("__ccpa_row")
-    return found.take(pa.array(sorted(kept.to_pylist()), pa.int64()))
+    named = pc.fill_null(pc.is_in(row_digest(found.select(list(key))), value_set=row_digest(other)), False)
+    return found.filter(named if how == "left semi" else pc.invert(named))
 
 
 def _mixed(catalog: Catalog) -> set[tuple[TableKey, str]]:

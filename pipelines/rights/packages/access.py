@@ -33,7 +33,6 @@ class AccessAnswer:
     package: Path
     period: Period
     counts: dict[str, int]
-    not_searched: tuple[str, ...] = ()  # identifier paths inside documents, not searched yet
     unreadable: tuple[str, ...] = ()  # tables the inventory could not read: the package may miss rows
 
 
@@ -72,7 +71,6 @@ def answer_access(
                 package,
                 period,
                 counts,
-                tuple(request.not_searched),
                 tuple(catalog.unreadable),
             )
         )
@@ -121,7 +119,6 @@ def _requests(
     for identity, records, others in zip(identities, found, left_out, strict=True):
         request = AccessRequest(new_request_id(), identity, dt.datetime.now(dt.UTC), period)
         request.tables = [within(r, period) for r in records]
-        request.not_searched = catalog.not_searched()
         request.left_out = others
         requests.append(request)
     return requests

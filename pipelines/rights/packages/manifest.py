@@ -59,7 +59,6 @@ def manifest_of(
             "last_updated": str(notice.last_updated),
         },
         "rights": _rights(notice),
-        "not_searched": list(request.not_searched),
         "left_out": list(request.left_out),
         "files": {},  # filled in once every other file is written
     }

@@ -122,7 +122,7 @@ def _introduction(manifest: dict[str, Any]) -> str:
         f"<p>This is our answer to your request to know what personal information we hold about you "
         f"(request {escape(manifest['request_id'])}, received {_day(manifest['received'][:10])}). "
         f"You asked with your {escape(kind)} <b>{escape(identity['value'])}</b>. "
-        f"It covers {covers}.</p>{_not_searched(manifest)}"
+        f"It covers {covers}.</p>"
     )
     records = sum(manifest["counts"].values())
     if records == 0:
@@ -318,14 +318,3 @@ def _and(items: list[str]) -> str:
 def _day(iso: str) -> str:
     day = dt.date.fromisoformat(iso[:10])
     return f"{day.day} {day:%B %Y}"
-
-
-def _not_searched(manifest: dict[str, Any]) -> str:
-    fields = manifest.get("not_searched") or []
-    if not fields:
-        return ""
-    return (
-        f"<p>Some of our records keep identifiers inside structured documents ({len(fields)} fields). "
-        "We cannot yet search inside them for you, so a record we could find only that way is not in "
-        "this package.</p>"
-    )

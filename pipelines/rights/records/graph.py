@@ -25,15 +25,13 @@ DOCUMENT = "NESTED"  # the entity of a column the inventory reports as paths (JS
 
 @dataclass(frozen=True)
 class NestedPath:
-    """A leaf inside a document column, which requests cannot search or change yet."""
+    """A leaf inside a document column holding personal information (`who.email`): requests search
+    the columns with identifier paths (`in_documents`), deletions clean them (`changes.documents`)."""
 
     table: TableKey
     column: str
     path: str
     entity: str
-
-    def describe(self) -> str:
-        return f"{self.table[0]}.{self.table[1]}.{self.column} path {self.path} ({self.entity})"
 
 
 @dataclass(frozen=True)
@@ -132,10 +130,6 @@ class Catalog:
             for column, meaning in columns.items()
             if meaning.entity in wanted and meaning.category
         ]
-
-    def not_searched(self) -> list[str]:
-        """Identifiers inside documents: a request cannot look for the consumer there yet."""
-        return [p.describe() for p in self.nested if p.entity in IDENTIFYING]
 
     def free_text_columns(self) -> list[tuple[TableKey, str]]:
         return [(t, c) for t, cols in self.meanings.items() for c, m in cols.items() if m.entity == FREE_TEXT]

@@ -2,7 +2,7 @@
 
 Compared as text, the way every link is (an integer key and a text column holding its digits are
 the same key): a composite's parts are joined by a separator no key holds, and a key with a null
-part is no key at all.
+part is no key at all. A row of a table without a key is known by all its values (`row_digest`).
 """
 
 from __future__ import annotations
@@ -43,3 +43,17 @@ def key_values(rows: pa.Table, columns: Sequence[str]) -> list[object]:
         return list(rows.column(columns[0]).to_pylist())
     parts = [rows.column(c).to_pylist() for c in columns]
     return [None if any(v is None for v in t) else t for t in zip(*parts, strict=True)]
+
+
+def row_digest(rows: pa.Table) -> pa.Array:
+    """Each row's full content as one string: the identity of a row in a table without a key."""
+    texts = []
+    for column in rows.columns:
+        try:
+            text = pc.cast(column, pa.string())
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+            text = pa.chunked_array([pa.array([repr(v) for v in column.to_pylist()], pa.string())])
+        texts.append(pc.fill_null(text, "\u2205"))
+    if not texts:
+        return pa.array([""] * rows.num_rows)
+    return pc.binary_join_element_wise(*texts, "\u001f")

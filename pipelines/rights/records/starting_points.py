@@ -23,13 +23,15 @@ from pipelines.rights.records.identity import ENTITIES, written_forms
 
 @dataclass(frozen=True)
 class StartingPoint:
-    """Look up `value` in `table.column` (`casefold`: an email, in any case); `via` says why."""
+    """Look up `value` in `table.column` (`casefold`: an email, in any case); `via` says why.
+    `inside`: the column is a document, holding the value as one of its leaves (`in_documents`)."""
 
     table: TableKey
     column: str
     value: object
     casefold: bool
     via: str
+    inside: bool = False
 
 
 def starting_points(
@@ -44,7 +46,17 @@ def starting_points(
     for table, column in identity_columns(identity.kind, catalog, declared):
         values = _as_stored(written_forms(identity), stores[table[0]], table, column)
         points += [StartingPoint(table, column, v, casefold, identity.kind) for v in values]
+    if not declared.get(identity.kind):
+        for table, column in document_columns(identity.kind, catalog):
+            via = f"{identity.kind} inside the {column} document"
+            points += [StartingPoint(table, column, v, casefold, via, True) for v in written_forms(identity)]
     return list(dict.fromkeys(points))
+
+
+def document_columns(kind: str, catalog: Catalog) -> list[tuple[TableKey, str]]:
+    """The document columns with a path holding an identity of this kind (`contact.email`)."""
+    entities = set(ENTITIES[kind])
+    return list(dict.fromkeys((p.table, p.column) for p in catalog.nested if p.entity in entities))
 
 
 def identity_columns(

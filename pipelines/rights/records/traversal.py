@@ -26,7 +26,15 @@ import pyarrow.compute as pc
 from connectors import Store
 from pipelines.rights.model import Identity, TableRecords
 from pipelines.rights.records.graph import Catalog, Edge, TableKey
-from pipelines.rights.records.link_keys import key_array, key_name, key_text, key_values, value_text
+from pipelines.rights.records.in_documents import MATCHED, rows_holding
+from pipelines.rights.records.link_keys import (
+    key_array,
+    key_name,
+    key_text,
+    key_values,
+    row_digest,
+    value_text,
+)
 from pipelines.rights.records.ownership import (
     Owner,
     Role,
@@ -58,6 +66,7 @@ class _Lookup:
     via: str
     step: str  # SUBJECT, PERSON, TRANSIT, REFERRER, REFERENCED or REFERENCE
     ref: Edge | None = None  # the reference followed (its source holds the values asked)
+    inside: bool = False  # the column is a document holding the values among its leaves
 
 
 @dataclass
@@ -116,7 +125,9 @@ class Traversal:
         pending = _pending()
         for index, identity in enumerate(identities):
             for point in starting_points(identity, self.catalog, self.stores, self.identity_columns):
-                lookup = _Lookup(point.table, (point.column,), point.casefold, point.via, SUBJECT)
+                lookup = _Lookup(
+                    point.table, (point.column,), point.casefold, point.via, SUBJECT, inside=point.inside
+                )
                 pending[lookup][point.value].add(index)
         return pending
 
@@ -256,7 +267,7 @@ class Traversal:
             found = self.stores[ref.source[0]].find(ref.source[1], ref.source_columns[0], values)
             digests: dict[str, list[str]] = defaultdict(list)
             for value, digest in zip(
-                key_array(found, ref.source_columns).to_pylist(), _digest(found).to_pylist(), strict=True
+                key_array(found, ref.source_columns).to_pylist(), row_digest(found).to_pylist(), strict=True
             ):
                 digests[str(value)].append(str(digest))
             for index, (row, consumer) in enumerate(_rows(rows)):
@@ -355,10 +366,15 @@ class Traversal:
         values = _first_parts([v for v in wanted if v is not None])
         if not values:
             return pa.table({})
-        rows = self.stores[store].find(table, lookup.columns[0], values, casefold=lookup.casefold)
+        if lookup.inside:
+            rows = rows_holding(self.stores[store], table, lookup.columns[0], values, lookup.casefold)
+            keys, rows = rows.column(MATCHED), rows.drop_columns([MATCHED])
+        else:
+            rows = self.stores[store].find(table, lookup.columns[0], values, casefold=lookup.casefold)
+            keys = key_array(rows, lookup.columns)
         if rows.num_rows == 0:
             return rows
-        attributed = _attribute(rows, lookup, wanted).drop_columns([KEY])
+        attributed = _attribute(rows, keys, lookup.casefold, wanted).drop_columns([KEY])
         return self._unseen(lookup.table, attributed)
 
     def _unseen(self, table: TableKey, rows: pa.Table) -> pa.Table:
@@ -423,33 +439,18 @@ def _rows(rows: pa.Table) -> list[tuple[dict[str, object], int]]:
     return [(row, int(row[CONSUMER])) for row in rows.to_pylist()]
 
 
-def _attribute(rows: pa.Table, lookup: _Lookup, wanted: Mapping[object, set[int]]) -> pa.Table:
-    """One row per (row, consumer whose value it matched), with a digest of the row's content."""
-    key = key_array(rows, lookup.columns)
-    if lookup.casefold:
+def _attribute(
+    rows: pa.Table, key: pa.ChunkedArray, casefold: bool, wanted: Mapping[object, set[int]]
+) -> pa.Table:
+    """One row per (row, consumer whose value it matched: `key`), with a digest of the row's content."""
+    if casefold:
         key = pc.utf8_lower(key)
     pairs = [
-        (value_text(v).lower() if lookup.casefold else value_text(v), c)
-        for v, cs in wanted.items()
-        for c in cs
+        (value_text(v).lower() if casefold else value_text(v), c) for v, cs in wanted.items() for c in cs
     ]
     owners = pa.table({KEY: [p[0] for p in pairs], CONSUMER: pa.array([p[1] for p in pairs], pa.int32())})
     # Arrow joins no nested columns (a JSON document's struct): join the row numbers, then take the rows.
     numbers = pa.table({KEY: key, ROW: pa.array(range(rows.num_rows), pa.int64())})
     matched = numbers.join(owners, keys=KEY, join_type="inner")
-    taken = rows.append_column(ROW, _digest(rows)).take(matched.column(ROW))
+    taken = rows.append_column(ROW, row_digest(rows)).take(matched.column(ROW))
     return taken.append_column(KEY, matched.column(KEY)).append_column(CONSUMER, matched.column(CONSUMER))
-
-
-def _digest(rows: pa.Table) -> pa.Array:
-    """Each row's full content as one string: the identity of a row in a table without a key."""
-    texts = []
-    for column in rows.columns:
-        try:
-            text = pc.cast(column, pa.string())
-        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
-            text = pa.chunked_array([pa.array([repr(v) for v in column.to_pylist()], pa.string())])
-        texts.append(pc.fill_null(text, "\u2205"))
-    if not texts:
-        return pa.array([""] * rows.num_rows)
-    return pc.binary_join_element_wise(*texts, "\u001f")
