@@ -126,7 +126,7 @@ class TableLayout:
     def _partition_values(self) -> dict[str, list[str]]:
         values: dict[str, list[str]] = {key: [] for key in self.partitioning}
         for file in self.files:
-            for folder in PurePosixPath(file.relative).parts[1:-1]:
+            for folder in file.relative.split("/")[1:-1]:
                 key, _, value = folder.partition("=")
                 if key in values:
                     values[key].append(value)
@@ -205,10 +205,17 @@ def discover(root: PurePath, configured: FileFormat | None, filesystem: pa_fs.Fi
     skipped: list[SkippedFile] = []
     top_files: list[tuple[PurePosixPath, pa_fs.FileInfo, FileFormat]] = []
     folders: dict[str, list[tuple[PurePosixPath, pa_fs.FileInfo, FileFormat]]] = defaultdict(list)
+    prefix = str(root).rstrip("/") + "/"
     for info in infos:
-        relative = PurePosixPath(info.path).relative_to(root)
-        if info.type != pa_fs.FileType.File or any(p[0] in "._" for p in relative.parts):
+        if info.type != pa_fs.FileType.File:
             continue
+        # string work first: the log folders of a big estate hold thousands of files
+        name = info.path.removeprefix(prefix)
+        if name == info.path:
+            name = str(PurePosixPath(info.path).relative_to(root))
+        if any(part[0] in "._" for part in name.split("/")):
+            continue
+        relative = PurePosixPath(name)
         fmt, reason = _readable(relative, info, configured)
         if fmt is None:
             skipped.append(SkippedFile(str(relative), reason))
@@ -270,7 +277,7 @@ def _hive_keys(files: list[DataFile]) -> tuple[str, ...]:
     """The partition columns when every file sits under the same `key=value/...` folders, else ()."""
     layouts = set()
     for file in files:
-        folders = PurePosixPath(file.relative).parts[1:-1]
+        folders = file.relative.split("/")[1:-1]
         if not folders or not all("=" in folder for folder in folders):
             return ()
         layouts.add(tuple(folder.split("=", 1)[0] for folder in folders))
