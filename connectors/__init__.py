@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from connectors.base import (
     NEW_VALUE,
@@ -39,10 +40,40 @@ def open_store(name: str, config: StoreConfig) -> Store:
     return FileStore(name, config)
 
 
+_KEPT: ContextVar[dict[tuple[str, str], Store] | None] = ContextVar("kept_stores", default=None)
+
+
 def open_estate_store(estate_file: str, name: str) -> Store:
     """One store of an estate file, opened: what a task on a cluster worker reads from (a task
-    carries the estate file's path, not the loaded estate)."""
-    return open_store(name, load_estate(estate_file).stores[name])
+    carries the estate file's path, not the loaded estate). Within `keeping_stores`, each store is
+    opened once and the tasks share it."""
+    kept = _KEPT.get()
+    if kept is None:
+        return open_store(name, load_estate(estate_file).stores[name])
+    store = kept.get((estate_file, name))
+    if store is None:
+        store = kept[(estate_file, name)] = open_store(name, load_estate(estate_file).stores[name])
+        store.kept = True
+    return store
+
+
+@contextmanager
+def keeping_stores() -> Iterator[None]:
+    """For tasks run one after another in this process: each store `open_estate_store` opens stays
+    open (a task's `with` leaves it so) until the block ends. A residue search's 150 splits each
+    loaded the estate file and listed the 3,600 log files again (~30 s at 100M sessions)."""
+    if _KEPT.get() is not None:
+        yield
+        return
+    kept: dict[tuple[str, str], Store] = {}
+    token = _KEPT.set(kept)
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
+        for store in kept.values():
+            store.kept = False
+            store.close()
 
 
 @contextmanager
@@ -95,6 +126,7 @@ __all__ = [
     "StoreError",
     "TableChange",
     "TableInfo",
+    "keeping_stores",
     "load_estate",
     "open_estate_store",
     "open_store",

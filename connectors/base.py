@@ -163,6 +163,7 @@ class Store(ABC):
 
     def __init__(self, name: str) -> None:
         self.name = name
+        self.kept = False  # held open for several tasks (`connectors.keeping_stores`): `with` leaves it open
 
     @abstractmethod
     def tables(self) -> list[TableInfo]:
@@ -239,4 +240,5 @@ class Store(ABC):
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
+        if not self.kept:
+            self.close()

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 import pyarrow as pa
 
+from connectors import keeping_stores
 from pipelines.errors import InputError
 
 IN_PROCESS = "none"
@@ -46,9 +47,10 @@ def run_tasks(
     report = progress or (lambda done, total: None)
     if cluster == IN_PROCESS:
         results = []
-        for done, task in enumerate(tasks, start=1):
-            results.append(function(task))
-            report(done, len(tasks))
+        with keeping_stores():  # the tasks share their stores' listings
+            for done, task in enumerate(tasks, start=1):
+                results.append(function(task))
+                report(done, len(tasks))
         return results
     if client is not None:
         return _gathered(client, function, tasks, report)

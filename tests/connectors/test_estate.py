@@ -5,9 +5,18 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
-from connectors import EstateError, FilesStoreConfig, SqlStoreConfig, load_estate
+from connectors import (
+    EstateError,
+    FilesStoreConfig,
+    SqlStoreConfig,
+    keeping_stores,
+    load_estate,
+    open_estate_store,
+)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -163,3 +172,19 @@ def test_loading_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(EstateError):
         load_estate(path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["estate.yaml"]
+
+
+def test_tasks_run_in_one_process_share_their_stores(minimal: Path) -> None:
+    """Within `keeping_stores`, each store is opened (and its folder listed) once for every task,
+    a task's `with` leaves it open, and the block closes it; outside, each task opens its own."""
+    logs = minimal.parent / "demo" / "device_logs"
+    pq.write_table(pa.table({"a": [1]}), logs / "t.parquet")
+    with keeping_stores():
+        with open_estate_store(str(minimal), "device_logs") as first:
+            assert [t.name for t in first.tables()] == ["t"]
+        pq.write_table(pa.table({"a": [2]}), logs / "u.parquet")
+        with open_estate_store(str(minimal), "device_logs") as second:
+            assert second is first and [t.name for t in second.tables()] == ["t"]  # listed once
+        assert open_estate_store(str(minimal), "billing") is not first
+    with open_estate_store(str(minimal), "device_logs") as third:
+        assert third is not first and [t.name for t in third.tables()] == ["t", "u"]
