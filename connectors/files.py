@@ -172,7 +172,7 @@ class FileStore(Store):
             files = self._files()
             files.sweep({str(self.root / PurePosixPath(file.relative).parent) for file in layout.files})
             with self._reading(change.table):
-                plan = plan_change(layout, layout.dataset(self.filesystem), change)
+                plan = plan_change(layout, self._holding(change), change)
                 try:
                     rewrite(layout.format, plan, files)
                 finally:
@@ -186,6 +186,29 @@ class FileStore(Store):
                 )
             )
         return results
+
+    def _holding(self, change: TableChange) -> ds.Dataset:
+        """The files that may hold the change's keys: where the value index knows a key column (a
+        log's IMSI), only the files it names, whole (a rewrite keeps every other row); else all."""
+        dataset = self._dataset(change.table)
+        rows = [t for t in (change.deletes, change.updates) if t is not None and t.num_rows]
+        if not rows or not self._indexed(change.table, dataset):
+            return dataset
+        for column in change.key:
+            kind = dataset.schema.field(column).type
+            textual = pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_integer(kind)
+            if column in self._layout(change.table).partitioning or not textual:
+                continue  # the index holds values as text: only where str() writes them as Arrow does
+            values = pc.unique(
+                pa.chunked_array([conformed(t[column], kind, column) for t in rows])
+            ).drop_null()
+            groups = self.index.candidates(
+                change.table, column, False, self.fingerprint(change.table), dataset, values.to_pylist()
+            )
+            if groups is not None:
+                whole = [fragment for fragment in dataset.get_fragments() if fragment.path in groups]
+                return ds.FileSystemDataset(whole, dataset.schema, dataset.format, dataset.filesystem)
+        return dataset
 
     def _files(self) -> Files:
         return ObjectFiles(self.filesystem) if self.config.remote else LocalFiles(self.filesystem)

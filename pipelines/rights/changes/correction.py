@@ -23,9 +23,10 @@ from connectors.estate import ColumnRef
 from pipelines.errors import InputError
 from pipelines.output import staged_files
 from pipelines.rights.changes.deletion import identifiers_by_store
-from pipelines.rights.changes.deletion_plan import DeletionPlan, Step, row_key
+from pipelines.rights.changes.deletion_plan import DeletionPlan, Step
 from pipelines.rights.changes.deletion_report import write_notices
 from pipelines.rights.changes.journal import carry_out, close_journal, open_journal, start_journal
+from pipelines.rights.changes.row_keys import row_key
 from pipelines.rights.ledger import log_change, new_request_id
 from pipelines.rights.model import Identity, TableRecords
 from pipelines.rights.records.finding import find_records

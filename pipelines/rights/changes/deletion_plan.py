@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 import pyarrow as pa
@@ -26,10 +26,11 @@ from connectors import NEW_VALUE, Estate, ExemptionRule, Store, TableInfo
 from pipelines.rights.changes.documents import WHY as IN_DOCUMENT
 from pipelines.rights.changes.documents import document_edits
 from pipelines.rights.changes.referrers import Blocked, split_rows, still_referred
+from pipelines.rights.changes.row_keys import delete_key, every_copy, row_key
 from pipelines.rights.model import TableRecords
 from pipelines.rights.records.graph import Catalog, TableKey
 from pipelines.rights.records.identifiers import identifier_pattern
-from pipelines.rights.records.link_keys import key_array, row_digest
+from pipelines.rights.records.link_keys import key_array
 
 Action = Literal["delete", "deidentify", "redact", "correct"]
 REDACTED = "[redacted]"
@@ -78,7 +79,7 @@ def plan_deletion(
     for record in _children_first(own, catalog):
         table = (record.store, record.table)
         _plan_own(plan, record, tables[table], catalog, estate, pinned.get(table), blocked.get(table))
-    plan.steps = [_every_copy(step, stores[step.store], tables) for step in plan.steps]
+    plan.steps = [every_copy(step, stores[step.store], tables) for step in plan.steps]
     for record in records:
         if record.reference:
             plan.kept[record.key] = Kept(
@@ -140,12 +141,13 @@ def _plan_own(
             kept = TableRecords(record.store, record.table, needed, record.via)
             plan.steps.append(_deidentify(kept, info, catalog, key, set(), referred[1], None))
     if rows.num_rows:
+        by = delete_key(record, info, catalog, key)
         step = Step(
             record.store,
             record.table,
             "delete",
-            key,
-            rows.select(list(key)),
+            by,
+            rows.select(list(by)),
             reason=record.reason or "the consumer's record",
         )
         plan.steps.append(step)
@@ -202,25 +204,6 @@ def _pinned(own: Sequence[TableRecords], catalog: Catalog, estate: Estate) -> di
     return pinned
 
 
-def _every_copy(step: Step, store: Store, tables: Mapping[TableKey, TableInfo]) -> Step:
-    """A delete step of a table without a primary key holds every row its key values name in the
-    table (identical rows, rows sharing an id), so its count is what the deletion removes: the
-    consumer's records list each distinct row once."""
-    info = tables[(step.store, step.table)]
-    if step.action != "delete" or info.primary_key:
-        return step
-    wanted = step.rows.select(list(step.key))
-    scalar = [c for c in step.key if not pa.types.is_nested(wanted.schema.field(c).type)]
-    first = pc.drop_null(wanted.column(scalar[0])).to_pylist() if scalar else []
-    if not first:
-        return step
-    copies = store.find(step.table, scalar[0], first, columns=list(step.key))
-    copies = copies.cast(wanted.schema) if copies.schema != wanted.schema else copies
-    named = pc.is_in(row_digest(copies), value_set=row_digest(wanted))  # any column types, nested too
-    copies = copies.filter(pc.fill_null(named, False))
-    return replace(step, rows=copies) if copies.num_rows >= wanted.num_rows else step
-
-
 def _still_referred(
     own: Sequence[TableRecords],
     estate: Estate,
@@ -243,18 +226,6 @@ def _split(rows: pa.Table, pins: Pins) -> tuple[pa.Table, pa.Table]:
         named = pc.is_in(key_array(rows, columns), value_set=pa.array(sorted(values), pa.string()))
         mask = pc.or_(mask, pc.fill_null(named, False))
     return rows.filter(mask), rows.filter(pc.invert(mask))
-
-
-def row_key(info: TableInfo, rows: pa.Table) -> tuple[str, ...]:
-    """The primary key, else a unique id-named column of the rows, else the whole row."""
-    if info.primary_key:
-        return info.primary_key
-    for name in rows.column_names:
-        if name == "id" or name.endswith("_id"):
-            values = pc.drop_null(rows.column(name))
-            if len(values) == rows.num_rows and len(pc.unique(values)) == rows.num_rows:
-                return (name,)
-    return tuple(rows.column_names)
 
 
 def _deidentify(
