@@ -20,6 +20,7 @@ import shutil
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -149,12 +150,15 @@ class StagedFiles:
 
 
 def rewrite(fmt: FileFormat, plan: ChangePlan, files: Files) -> None:
-    """Write every changed file of `plan` anew, all or (until the final renames) nothing."""
+    """Write every changed file of `plan` anew, all or (until the final renames) nothing. The new
+    files are written side by side, one per core (Arrow reads and encodes without the GIL): one
+    consumer's deletion rewrites a file per day of each log, 90-120 files at 100M sessions."""
     writer = _WRITERS[fmt]
+    edits = [edit for edit in plan.edits if edit.changed]
     with StagedFiles(files) as staged:
-        for edit in plan.edits:
-            if edit.changed:
-                staged.write(edit.path, partial(writer, files, edit.path, edit, plan))
+        with ThreadPoolExecutor(max_workers=max(1, min(len(edits), os.cpu_count() or 1))) as pool:
+            for _ in pool.map(lambda e: staged.write(e.path, partial(writer, files, e.path, e, plan)), edits):
+                pass  # an error in any write is raised here, and every staged file is removed
         staged.commit()
 
 
