@@ -105,19 +105,22 @@ class ValueIndex:
             return held.table
         root = _prefix(self.root)
         if held is None or (changed := _changed(held, stamps)) is None:
-            paths = [fragment.path for fragment in dataset.get_fragments()]
-            current = Held(
-                stamps.fingerprint, stamps.files, _surveyed(_groups(paths, dataset, column, casefold, root))
-            )
-            if current.table is None:  # a stale index of the column would be updated again
+            current = _built(stamps, dataset, column, casefold, root)
+            if current.table is None:  # judged nearly unique: a stale index of it would be updated again
                 with contextlib.suppress(OSError, pa.ArrowException):
                     self.filesystem.delete_file(path)
         else:
             current = _updated(held, stamps, changed, dataset, column, casefold, root)
         if current.table is not None:
-            _write(self.filesystem, path, current.table, current)
+            _write(self.filesystem, path, current.table, current.fingerprint, current.files)
         self._memory[key] = current
         return current.table
+
+
+def _built(stamps: FileStamps, dataset: ds.FileSystemDataset, column: str, casefold: bool, root: str) -> Held:
+    paths = [fragment.path for fragment in dataset.get_fragments()]
+    groups = _groups(paths, dataset.filesystem, column, casefold, root)
+    return Held(stamps.fingerprint, stamps.files, _surveyed(groups))
 
 
 def _changed(held: Held, stamps: FileStamps) -> set[str] | None:
@@ -145,7 +148,7 @@ def _updated(
         return Held(stamps.fingerprint, held.files, None)
     stale = changed | (held.files.keys() - stamps.files.keys())
     paths = [f.path for f in dataset.get_fragments() if f.path.removeprefix(root) in changed]
-    fresh = _table(list(_groups(paths, dataset, column, casefold, root)))
+    fresh = _table(list(_groups(paths, dataset.filesystem, column, casefold, root)))
     return Held(stamps.fingerprint, stamps.files, _merged(_without(held.table, stale), fresh))
 
 
@@ -190,10 +193,11 @@ Group = tuple[str, int, pa.Array, int]  # a file (relative), a row group, its di
 
 
 def _groups(
-    paths: Iterable[str], dataset: ds.FileSystemDataset, column: str, casefold: bool, root: str
+    paths: Iterable[str], filesystem: pa_fs.FileSystem, column: str, casefold: bool, root: str
 ) -> Iterator[Group]:
+    """Each row group's distinct values, read from the column alone."""
     for path in paths:
-        reader = pq.ParquetFile(path, filesystem=dataset.filesystem)
+        reader = pq.ParquetFile(path, filesystem=filesystem)
         for group in range(reader.num_row_groups):
             texts = pc.cast(reader.read_row_group(group, columns=[column]).column(0), pa.string())
             distinct = pc.unique(pc.drop_null(pc.utf8_lower(texts) if casefold else texts))
@@ -252,12 +256,8 @@ def _merged(kept: pa.Table, fresh: pa.Table) -> pa.Table:
         after = pc.less_equal(probe, added).to_numpy(zero_copy_only=False) & searching
         low = np.where(after, middle + 1, low)
         high = np.where(searching & ~after, middle, high)
-    slots = low + np.arange(len(added))  # where each fresh row lands, after the kept rows of its value
-    order = np.empty(len(ordered) + len(added), np.int64)
-    taken = np.zeros(len(order), bool)
-    taken[slots] = True
-    order[~taken] = np.arange(len(ordered))
-    order[slots] = len(ordered) + np.arange(len(added))
+    # each fresh row after the kept rows of its value (numpy inserts the rows of one place in order)
+    order = np.insert(np.arange(len(ordered)), low, np.arange(len(ordered), len(ordered) + len(added)))
     return _compact(pa.concat_tables([kept, fresh]).take(order))
 
 
@@ -275,18 +275,21 @@ def _read(filesystem: pa_fs.FileSystem, path: str) -> Held | None:
     return Held(metadata[STAMP].decode(), files, _compact(table.replace_schema_metadata(None)))
 
 
-def _write(filesystem: pa_fs.FileSystem, path: str, index: pa.Table, held: Held) -> None:
+def _write(
+    filesystem: pa_fs.FileSystem, path: str, index: pa.Table, fingerprint: str, files: Mapping[str, str]
+) -> None:
     """Best effort: a read-only store keeps its index in memory only. Written under a temp name and
     moved over the old index (a rename on disk, an atomic replace in a bucket)."""
-    metadata = {STAMP: held.fingerprint.encode(), FILES: json.dumps(dict(held.files)).encode()}
+    metadata = {STAMP: fingerprint.encode(), FILES: json.dumps(dict(files)).encode()}
     stamped = index.replace_schema_metadata(metadata)
     folder, _, name = path.rpartition("/")
     tmp = f"{folder}/.{name}.tmp-{os.getpid()}"
     try:
         filesystem.create_dir(folder, recursive=True)
         with filesystem.open_output_stream(tmp) as out:
-            # one row group: read back as one array, its file names still dictionary-encoded
-            pq.write_table(stamped, out, row_group_size=max(index.num_rows, 1))
+            # one row group: read back as one array, its file names still dictionary-encoded; it is
+            # read whole, so no statistics (their min and max of 3.3M strings took half the write)
+            pq.write_table(stamped, out, row_group_size=max(index.num_rows, 1), write_statistics=False)
         filesystem.move(tmp, path)
     except (OSError, pa.ArrowException):
         with contextlib.suppress(OSError, pa.ArrowException):
