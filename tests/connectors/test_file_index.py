@@ -149,6 +149,8 @@ def counted(root: Path) -> tuple[FileStore, CountingHandler]:
 
 def index_rows(root: Path) -> set[tuple[str, str, int]]:
     index = pq.read_table(root / INDEX_DIR / "sessions" / "imsi.parquet")
+    values = index.column("value").to_pylist()
+    assert values == sorted(values)  # lookups search it by bisection
     return set(zip(*(index.column(c).to_pylist() for c in ("value", "file", "row_group")), strict=True))
 
 
@@ -265,3 +267,30 @@ def test_a_column_judged_unique_stays_unindexed_through_a_deletion(
     )
     assert store.find("sessions", "imsi", [imsi(3, 6)]).num_rows == 15  # the other column is indexed
     assert not (days / INDEX_DIR / "sessions" / "bytes.parquet").exists()
+
+
+@pytest.mark.parametrize(
+    ("kept", "fresh"),
+    [
+        (["b", "d", "d", "f"], ["a", "d", "e", "g", "g"]),  # before, among equals, between, after all
+        ([], ["a", "b"]),
+        (["a", "b"], []),
+        (["é", "z"], ["y", "ü", "日本"]),  # UTF-8 byte order, as Arrow sorts
+    ],
+)
+def test_a_merge_keeps_the_index_sorted(kept: list[str], fresh: list[str]) -> None:
+    def index(values: list[str], file: str) -> pa.Table:
+        rows = pa.table(
+            {
+                "value": pa.array(values, pa.string()),
+                "file": pa.array([file] * len(values), pa.string()),
+                "row_group": pa.array([0] * len(values), pa.int32()),
+            }
+        )
+        return connectors._file_index._compact(rows.sort_by("value"))
+
+    merged = connectors._file_index._merged(index(kept, "old"), index(fresh, "new"))
+    assert merged.column("value").to_pylist() == sorted(kept + fresh)
+    assert sorted(
+        zip(merged.column("value").to_pylist(), merged.column("file").to_pylist(), strict=True)
+    ) == sorted([(v, "old") for v in kept] + [(v, "new") for v in fresh])
