@@ -68,11 +68,12 @@ class FileStore(Store):
         self.index = ValueIndex(self.root, self.filesystem)
         self._unreachable: str | None = None  # why the bucket cannot be listed (object storage)
         self._seen: dict[str, TableLayout] | None = None  # the folder as first listed; apply() re-lists
+        self._listing: Listing | None = None
+        self._datasets: dict[str, ds.Dataset] = {}
         self._infos: dict[str, TableInfo] = {}
         self._skipped: list[SkippedFile] = []
         self._rows: dict[str, int] = {}
         self._stamps: dict[str, FileStamps] = {}
-        self._footers: dict[str, dict[str, ds.ParquetFileFragment]] = {}  # table -> path -> fragment
 
     def tables(self) -> list[TableInfo]:
         infos = list(self._opened().values())
@@ -151,27 +152,17 @@ class FileStore(Store):
     def _narrowed(
         self, table: str, dataset: ds.FileSystemDataset, column: str, casefold: bool, values: Sequence[object]
     ) -> ds.FileSystemDataset:
-        """Only the row groups the value index says may hold the values."""
+        """Only the row groups the value index says may hold the values: only those files' footers
+        are read (a table of 1,500 day files read every footer again per lookup: 0.13 s)."""
         groups = self.index.candidates(table, column, casefold, self._stamped(table), dataset, values)
         if groups is None:
             return dataset
-        whole = self._footed(table, dataset)
         fragments = [
-            fragment.subset(row_group_ids=groups[path]) for path, fragment in whole.items() if path in groups
+            fragment.subset(row_group_ids=groups[fragment.path])
+            for fragment in dataset.get_fragments()
+            if fragment.path in groups
         ]
         return ds.FileSystemDataset(fragments, dataset.schema, dataset.format, dataset.filesystem)
-
-    def _footed(self, table: str, dataset: ds.FileSystemDataset) -> dict[str, ds.ParquetFileFragment]:
-        """The table's files with their footers read, once per listing: a lookup reads only its row
-        groups, not every file's footer again (a day of 100M sessions has 215 row groups in its footer)."""
-        held = self._footers.get(table)
-        if held is None:
-            held = {}
-            for fragment in dataset.get_fragments():
-                fragment.ensure_complete_metadata()
-                held[fragment.path] = fragment
-            self._footers[table] = held
-        return held
 
     def apply(self, changes: Sequence[TableChange]) -> list[ChangeResult]:
         """Each change is planned, staged and committed before the next one is planned."""
@@ -219,13 +210,19 @@ class FileStore(Store):
 
     def _forget_listing(self) -> None:
         self._seen, self._infos, self._rows, self._stamps = None, {}, {}, {}
-        self._footers = {}
+        self._listing, self._datasets = None, {}
 
     def all_table_names(self) -> list[str]:
         """Every table of the folder, before include/exclude (to check the estate's names)."""
         return [layout.name for layout in self._discovered().tables]
 
     def _discovered(self) -> Listing:
+        """The folder listed once (the names check and the tables share it), again after `apply`."""
+        if self._listing is None:
+            self._listing = self._discover()
+        return self._listing
+
+    def _discover(self) -> Listing:
         try:
             return discover(self.root, self.config.format, self.filesystem)
         except ListingError as err:
@@ -255,6 +252,7 @@ class FileStore(Store):
             if name in self._infos:
                 continue
             readable = self._readable(layout)
+            self._datasets.pop(name, None)  # made before its unreadable files were left out
             if readable is None:
                 del layouts[name]
             else:
@@ -294,7 +292,12 @@ class FileStore(Store):
         return layout
 
     def _dataset(self, table: str) -> ds.Dataset:
-        return self._layout(table).dataset(self.filesystem)
+        """Made once per listing: a dataset of 3,000 day files costs ~0.03 s to make, and a request
+        asks for it at every lookup."""
+        held = self._datasets.get(table)
+        if held is None:
+            held = self._datasets[table] = self._layout(table).dataset(self.filesystem)
+        return held
 
     def _table_info(self, layout: TableLayout) -> TableInfo:
         with self._reading(layout.name):

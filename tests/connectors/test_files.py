@@ -440,3 +440,17 @@ def test_json_lines_dates_and_times_stay_as_stored(tmp_path: Path) -> None:
     assert rows[0]["who"] == {"since": "2020-01-01"} and rows[0]["days"] == ["2020-01-01"]
     store.apply([TableChange("people", ("id",), deletes=pa.table({"id": [1]}))])
     assert (tmp_path / "people.jsonl").read_text(encoding="utf-8") == lines[1] + "\n"
+
+
+def test_a_file_replaced_by_another_writer_is_described_anew(root: Path) -> None:
+    """Footers are kept per process by file and stamp: a file another writer replaced (new size
+    and mtime) is read again by the next store."""
+    assert store_at(root).table("sessions").row_count == 60
+    path = root / "sessions" / "dt=2026-11-02" / "part-0.parquet"
+    grown = pa.concat_tables([session_rows(1, 0), session_rows(1, 0)]).append_column(
+        "note", pa.array(["x"] * 20)
+    )
+    pq.write_table(grown, path)
+    later = store_at(root).table("sessions")
+    assert later.row_count == 70
+    assert store_at(root).find("sessions", "imsi", [OTHER]).num_rows == 2

@@ -97,7 +97,11 @@ def _plain(value: object) -> Plain:
 def csv_cell(value: Plain) -> str:
     if value is None:
         return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return value
+    if type(value) is int or type(value) is float:
+        return repr(value)  # what json.dumps writes for them, without its encoder per cell
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _csv(header: list[str], records: list[dict[str, Plain]]) -> bytes:
@@ -109,4 +113,6 @@ def _csv(header: list[str], records: list[dict[str, Plain]]) -> bytes:
 
 
 def _json(records: list[dict[str, Plain]]) -> bytes:
-    return (json.dumps(records, indent=1, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+    """One row per line: the C encoder writes each (an indented dump runs the pure-Python one)."""
+    rows = ",\n".join(json.dumps(record, ensure_ascii=False, allow_nan=False) for record in records)
+    return f"[\n{rows}\n]\n".encode() if records else b"[]\n"
