@@ -8,7 +8,6 @@ changes rewrite, atomically, only the files holding the keys (see `_file_rewrite
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from connectors._file_layout import Listing, ListingError, TableLayout, discover
 from connectors._file_rewrite import Files, LocalFiles, ObjectFiles, rewrite
 from connectors._file_sample import sample_dataset
 from connectors._file_splits import dictionary_encoded, file_splits, split_dataset
+from connectors._file_stamps import FileStamps, stamped
 from connectors._lazy import ds, pc
 from connectors._object_store import object_filesystem, object_reason, object_root, object_tags
 from connectors.base import (
@@ -73,7 +73,7 @@ class FileStore(Store):
         self._infos: dict[str, TableInfo] = {}
         self._skipped: list[SkippedFile] = []
         self._rows: dict[str, int] = {}
-        self._fingerprints: dict[str, str] = {}
+        self._stamps: dict[str, FileStamps] = {}
 
     def tables(self) -> list[TableInfo]:
         infos = list(self._opened().values())
@@ -154,7 +154,7 @@ class FileStore(Store):
     ) -> ds.FileSystemDataset:
         """Only the row groups the value index says may hold the values: only those files' footers
         are read (a table of 1,500 day files read every footer again per lookup: 0.13 s)."""
-        groups = self.index.candidates(table, column, casefold, self.fingerprint(table), dataset, values)
+        groups = self.index.candidates(table, column, casefold, self._stamped(table), dataset, values)
         if groups is None:
             return dataset
         fragments = [
@@ -214,19 +214,17 @@ class FileStore(Store):
         return ObjectFiles(self.filesystem) if self.config.remote else LocalFiles(self.filesystem)
 
     def fingerprint(self, table: str) -> str:
+        return self._stamped(table).fingerprint
+
+    def _stamped(self, table: str) -> FileStamps:
         """Each file's size and mtime; in a bucket its ETag too (asked once per listing)."""
-        held = self._fingerprints.get(table)
-        if held is not None:
-            return held
-        files = self._layout(table).files
-        with self._reading(table):
-            tags = object_tags(self.filesystem, [f.path for f in files]) if self.config.remote else {}
-        digest = hashlib.sha256()
-        for file in files:
-            tag = f"\0{tags[file.path]}" if tags else ""
-            digest.update(f"{file.relative}\0{file.size}\0{file.mtime_ns}{tag}\n".encode())
-        self._fingerprints[table] = digest.hexdigest()
-        return self._fingerprints[table]
+        held = self._stamps.get(table)
+        if held is None:
+            files = self._layout(table).files
+            with self._reading(table):
+                tags = object_tags(self.filesystem, [f.path for f in files]) if self.config.remote else {}
+            held = self._stamps[table] = stamped(files, tags)
+        return held
 
     def _layouts(self) -> dict[str, TableLayout]:
         if self._seen is None:
@@ -234,7 +232,7 @@ class FileStore(Store):
         return self._seen
 
     def _forget_listing(self) -> None:
-        self._seen, self._infos, self._rows, self._fingerprints = None, {}, {}, {}
+        self._seen, self._infos, self._rows, self._stamps = None, {}, {}, {}
         self._listing, self._datasets = None, {}
 
     def all_table_names(self) -> list[str]:
