@@ -203,7 +203,7 @@ class FileStore(Store):
                 pa.chunked_array([conformed(t[column], kind, column) for t in rows])
             ).drop_null()
             groups = self.index.candidates(
-                change.table, column, False, self.fingerprint(change.table), dataset, values.to_pylist()
+                change.table, column, False, self._stamped(change.table), dataset, values.to_pylist()
             )
             if groups is not None:
                 whole = [fragment for fragment in dataset.get_fragments() if fragment.path in groups]

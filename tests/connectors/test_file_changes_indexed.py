@@ -14,7 +14,7 @@ import connectors.files
 from connectors import FilesStoreConfig, TableChange
 from connectors._file_index import INDEX_DIR
 from connectors.files import FileStore
-from tests.connectors.test_files import CountingHandler
+from tests.connectors.counting import CountingHandler
 
 DAYS, FILES, ROWS = 3, 4, 600
 TARGET = "310260000000013"  # in file 1 of every day
