@@ -22,12 +22,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import Estate, Split, Store, StoreError, TableInfo, open_estate_store
+from connectors.text_match import TextMatch, rough_pattern, text_leaves, text_like
 from mappings import FREE_TEXT
 from pipelines.engine import cluster_for, run_tasks
 from pipelines.rights.model import Identity
 from pipelines.rights.records.graph import DOCUMENT, IDENTIFYING, Catalog
-from pipelines.rights.records.identifiers import identifier_pattern, rough_pattern
-from pipelines.rights.records.text_search import TextSearch, text_leaves, text_like
+from pipelines.rights.records.identifiers import identifier_pattern
+from pipelines.rights.records.text_search import TextSearch
 
 NOT_DELETED = "not deleted"
 RETAINED = "retained under "
@@ -131,9 +132,11 @@ def residue_in_split(task: ResidueTask) -> dict[str, int] | None:
     """Per column, the rows of one split holding one of the identifiers (None: the split is unreadable)."""
     search = TextSearch(rough_pattern(task.identifiers), identifier_pattern(task.identifiers))
     counts = dict.fromkeys(task.columns, 0)
+    columns = list(task.columns)
+    matching = TextMatch(task.columns, task.identifiers)
     try:
         with open_estate_store(task.estate_file, task.store) as store:
-            for batch in store.scan_split(task.split, list(task.columns)):
+            for batch in store.scan_split(task.split, columns, encoded=columns, matching=matching):
                 for column in task.columns:
                     rows = [
                         pc.take(parents, search.rows(texts))
