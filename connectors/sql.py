@@ -41,6 +41,7 @@ class SqlStore(Store):
         self._url = make_url(config.url)
         self._engine = _connect(name, self._url)
         self._catalog: dict[str, SqlTable] | None = None
+        self._like_folds: bool | None = None
 
     @property
     def engine(self) -> sa.Engine:
@@ -86,7 +87,7 @@ class SqlStore(Store):
         where = split_condition(target, split)
         if matching is None:
             return self._stream(target, names, batch_size, where)
-        candidates = prefilter(target, matching, self._engine.dialect.name)
+        candidates = prefilter(target, matching, self._engine.dialect.name, self._like_folds_case())
         if candidates is not None:
             where = candidates if where is None else sa.and_(where, candidates)
         return matching.kept(self._stream(target, names, batch_size, where))
@@ -144,6 +145,15 @@ class SqlStore(Store):
 
     def close(self) -> None:
         self._engine.dispose()
+
+    def _like_folds_case(self) -> bool:
+        """Whether SQLite's LIKE matches `A` to `a` (unless built with SQLITE_CASE_SENSITIVE_LIKE)."""
+        if self._like_folds is None:
+            self._like_folds = False
+            if self._engine.dialect.name == "sqlite":
+                with self._failures("read the database's settings"), self._engine.connect() as conn:
+                    self._like_folds = bool(conn.execute(sa.select(sa.literal("A").like("a"))).scalar())
+        return self._like_folds
 
     def _tables(self) -> dict[str, SqlTable]:
         if self._catalog is None:

@@ -12,10 +12,13 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
 from connectors._sql_text_match import MAX_VALUES, like_pattern
+from connectors.estate import FilesStoreConfig
+from connectors.files import FileStore
 from connectors.sql import SqlStore
 from connectors.text_match import TextMatch, rough_candidates, text_like
 from tests.conftest import live
@@ -107,7 +110,7 @@ def test_many_values_read_the_split_whole(notes: tuple[SqlStore, list[str]]) -> 
     match = TextMatch(columns, many)
     with _sent(store) as sent:
         found = _kept(store, names[0], match, pushed=True)
-    assert not any(" LIKE " in s.upper() for s, _ in sent)
+    assert not any("ESCAPE '!'" in s for s, _ in sent)
     assert found == _kept(store, names[0], match, pushed=False)
     fewer = TextMatch(columns, many[:MAX_VALUES])  # SQLite refuses a chain of over 1000 ORs
     assert _kept(store, names[0], fewer, pushed=True) == _kept(store, names[0], fewer, pushed=False)
@@ -149,3 +152,66 @@ def _returned(store: SqlStore, statement: str, parameters: Any) -> int:
         return len(cursor.fetchall())
     finally:
         raw.close()
+
+
+@live("sqlite")
+def test_a_case_sensitive_sqlite_like_gets_the_text_lowered(notes: tuple[SqlStore, list[str]]) -> None:
+    store, names = notes
+
+    def case_sensitive(connection: Any, record: object) -> None:
+        connection.execute("PRAGMA case_sensitive_like = ON")
+
+    sa.event.listen(store.engine, "connect", case_sensitive)
+    store.engine.dispose()  # every connection from now on is case-sensitive
+    columns = tuple(c.name for c in store.table(names[0]).columns if text_like(c.type))
+    match = TextMatch(columns, tx.VALUES)
+    found = _kept(store, names[0], match, pushed=True)
+    assert found == _kept(store, names[0], match, pushed=False)
+    assert 1 in found  # ANN.BLACKBURN@GMAIL.COM, found by its lower-cased text
+
+
+@pytest.mark.parametrize("encoded", [False, True], ids=["plain", "dictionary"])
+def test_files_keep_the_rows_holding_a_value_in_any_leaf(tmp_path: Path, encoded: bool) -> None:
+    """Parquet, its columns of a few values read dictionary-encoded or not: the rows kept are those
+    where Python finds the value, in any case, in a leaf (truth computed without Arrow)."""
+    rows = [
+        {
+            "id": i,
+            "direction": ["MO", "MT", "Ann.Blackburn@Gmail.com"][i % 3],
+            "status": [None, "delivered", "A%B_C\\D!E@X.ORG", "queued"][i % 4],
+            "note": f"note {i}" + (" to kate.sims@example.com" if i % 17 == 0 else ""),
+            "tags": [f"t{i % 5}", "+14155550100"] if i % 11 == 0 else [],
+            "who": {"email": "nested@deep.example" if i % 13 == 0 else f"p{i}@x.org"},
+        }
+        for i in range(2_000)
+    ]
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    pq.write_table(pa.Table.from_pylist(rows), folder / "sms.parquet", row_group_size=300)
+    store = FileStore("logs", FilesStoreConfig(kind="files", path=str(folder)))
+    columns = ("direction", "status", "note", "tags", "who")
+    for value in (*tx.VALUES, "mo", "QUEUED"):
+        match = TextMatch(columns, (value,))
+        kept = [
+            i
+            for split in store.splits("sms", rows=500)
+            for batch in store.scan_split(
+                split, ["id", *columns], encoded=columns if encoded else (), matching=match
+            )
+            for i in batch.column("id").to_pylist()
+        ]
+        wanted = re.compile(re.escape(value), re.IGNORECASE)
+        assert kept == [row["id"] for row in rows if any(wanted.search(t) for t in _texts(row, columns))], (
+            value
+        )
+
+
+def _texts(row: dict[str, Any], columns: tuple[str, ...]) -> list[str]:
+    found: list[str] = []
+    for column in columns:
+        value = row[column]
+        leaves = (
+            value if isinstance(value, list) else list(value.values()) if isinstance(value, dict) else [value]
+        )
+        found += [leaf for leaf in leaves if leaf is not None]
+    return found

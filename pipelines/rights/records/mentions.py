@@ -1,7 +1,8 @@
 """Free text that mentions a consumer: support tickets and notes naming their email, phone or SIM.
 
 Every free-text column the inventory found is scanned once for all consumers of the request batch
-(one regular expression of their identifiers, vectorised), split by split on the engine
+(one regular expression of their identifiers, vectorised; a database is asked for the candidate
+rows only, for up to 200 identifiers: `connectors._sql_text_match`), split by split on the engine
 (`pipelines.engine`: in this process unless a cluster is named); the matching rows come back to
 the client, which tells them apart per consumer. A row already among the consumer's own
 records is not repeated; a row of someone else's that mentions them is included with only its
