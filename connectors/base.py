@@ -14,6 +14,8 @@ from typing import Literal, Self
 
 import pyarrow as pa
 
+from connectors.text_match import TextMatch
+
 
 class StoreError(Exception):
     """A store cannot be reached or read. The message is one line a person can act on."""
@@ -204,11 +206,15 @@ class Store(ABC):
         columns: Sequence[str] | None = None,
         batch_size: int = 65_536,
         encoded: Sequence[str] = (),
+        matching: TextMatch | None = None,
     ) -> Iterator[pa.RecordBatch]:
         """Every row of one split, as `scan` reads the whole table. The text columns named in
         `encoded` may come dictionary-encoded where the store holds them so (Parquet): each row
-        group's distinct values once and an index per row, when only the distinct values matter."""
-        return self.scan(split.table, columns, batch_size)
+        group's distinct values once and an index per row, when only the distinct values matter.
+        `matching`: only the rows it keeps (`TextMatch.rows`; its columns among `columns`), which a
+        database is asked for first."""
+        batches = self.scan(split.table, columns, batch_size)
+        return matching.kept(batches) if matching else batches
 
     @abstractmethod
     def find(

@@ -40,6 +40,7 @@ from connectors.base import (
     one_line,
 )
 from connectors.estate import FilesStoreConfig
+from connectors.text_match import TextMatch
 
 _QUOTED_ROW = re.compile(r"(Expected \d+ columns?, got \d+): .*$", re.S)  # Arrow echoes the row
 
@@ -108,6 +109,7 @@ class FileStore(Store):
         columns: Sequence[str] | None = None,
         batch_size: int = 65_536,
         encoded: Sequence[str] = (),
+        matching: TextMatch | None = None,
     ) -> Iterator[pa.RecordBatch]:
         table = split.table
         with self._reading(table):
@@ -117,7 +119,8 @@ class FileStore(Store):
                 dataset = dictionary_encoded(
                     self._layout(table), dataset, [c for c in chosen if c in encoded]
                 )
-            yield from dataset.to_batches(columns=chosen, batch_size=batch_size)
+            batches = dataset.to_batches(columns=chosen, batch_size=batch_size)
+            yield from matching.kept(batches) if matching else batches
 
     def find(
         self,

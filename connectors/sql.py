@@ -22,9 +22,11 @@ from connectors._sql_errors import reason as _reason
 from connectors._sql_sampling import CHUNK, chunks, sample_rows
 from connectors._sql_splits import key_splits, split_condition
 from connectors._sql_stats import fingerprint, flush_counters
+from connectors._sql_text_match import prefilter
 from connectors.base import ChangeResult, Split, Store, StoreError, TableChange, TableInfo, comparable
 from connectors.estate import SqlStoreConfig
 from connectors.masking import mask_secrets
+from connectors.text_match import TextMatch
 
 CONNECT_TIMEOUT = 5  # seconds
 _TIMEOUT_ARGS = {"postgresql": "connect_timeout", "mysql": "connect_timeout", "mariadb": "connect_timeout"}
@@ -39,6 +41,7 @@ class SqlStore(Store):
         self._url = make_url(config.url)
         self._engine = _connect(name, self._url)
         self._catalog: dict[str, SqlTable] | None = None
+        self._like_folds: bool | None = None
 
     @property
     def engine(self) -> sa.Engine:
@@ -77,9 +80,17 @@ class SqlStore(Store):
         columns: Sequence[str] | None = None,
         batch_size: int = 65_536,
         encoded: Sequence[str] = (),
+        matching: TextMatch | None = None,
     ) -> Iterator[pa.RecordBatch]:
         target = self._table(split.table)
-        return self._stream(target, target.selected(columns), batch_size, split_condition(target, split))
+        names = target.selected(columns)
+        where = split_condition(target, split)
+        if matching is None:
+            return self._stream(target, names, batch_size, where)
+        candidates = prefilter(target, matching, self._engine.dialect.name, self._like_folds_case())
+        if candidates is not None:
+            where = candidates if where is None else sa.and_(where, candidates)
+        return matching.kept(self._stream(target, names, batch_size, where))
 
     def find(
         self,
@@ -134,6 +145,15 @@ class SqlStore(Store):
 
     def close(self) -> None:
         self._engine.dispose()
+
+    def _like_folds_case(self) -> bool:
+        """Whether SQLite's LIKE matches `A` to `a` (unless built with SQLITE_CASE_SENSITIVE_LIKE)."""
+        if self._like_folds is None:
+            self._like_folds = False
+            if self._engine.dialect.name == "sqlite":
+                with self._failures("read the database's settings"), self._engine.connect() as conn:
+                    self._like_folds = bool(conn.execute(sa.select(sa.literal("A").like("a"))).scalar())
+        return self._like_folds
 
     def _tables(self) -> dict[str, SqlTable]:
         if self._catalog is None:

@@ -18,11 +18,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import NEW_VALUE, Store, TableInfo
+from connectors.text_match import rough_pattern, text_leaves
 from pipelines.rights.records.graph import IDENTIFYING, Catalog, TableKey
-from pipelines.rights.records.identifiers import identifier_pattern, rough_pattern
+from pipelines.rights.records.identifiers import identifier_pattern
 from pipelines.rights.records.link_keys import row_digest
 from pipelines.rights.records.mentions import REDACTED
-from pipelines.rights.records.text_search import TextSearch, scrubbed, text_leaves
+from pipelines.rights.records.text_search import TextSearch, scrubbed
 
 WHY = "the consumer's identifiers inside a document or a mixed column, removed in place"
 

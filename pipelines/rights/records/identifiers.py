@@ -5,8 +5,8 @@ inside `tadams@outlook.com`, nor an IMSI inside a longer number. A match may not
 digit, `_`, `.`, `@`, `+` or `-` on its left, nor such a character (or a dot followed by one) on
 its right: a sentence's full stop after an email still counts.
 
-Arrow's RE2 has no look-around, so vectorised searches use `rough_pattern` (a superset) to pick the
-candidate rows and `identifier_pattern` to decide.
+Arrow's RE2 has no look-around, so vectorised searches use `rough_pattern` (a superset, the plain
+substrings: `connectors.text_match`) to pick the candidate rows and `identifier_pattern` to decide.
 """
 
 from __future__ import annotations
@@ -14,18 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from connectors.text_match import rough_pattern
+
 _BEFORE = r"(?<![\w.@+\-])"
 _AFTER = r"(?![\w@+\-]|\.\w)"
 
 
-def _alternatives(values: Iterable[str]) -> str:
-    return "|".join(re.escape(v) for v in sorted(set(values), key=len, reverse=True))
-
-
 def identifier_pattern(values: Iterable[str]) -> re.Pattern[str]:
-    return re.compile(f"{_BEFORE}(?:{_alternatives(values)}){_AFTER}", re.IGNORECASE)
-
-
-def rough_pattern(values: Iterable[str]) -> str:
-    """The same values as plain substrings, for Arrow's match_substring_regex (no look-around)."""
-    return _alternatives(values)
+    return re.compile(f"{_BEFORE}(?:{rough_pattern(values)}){_AFTER}", re.IGNORECASE)

@@ -16,8 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import Store
-from pipelines.rights.records.identifiers import rough_pattern
-from pipelines.rights.records.text_search import rough_candidates, text_leaves
+from connectors.text_match import rough_candidates, rough_pattern, text_leaves
 
 MATCHED = "__matched"  # the value looked up that the row's document holds
 

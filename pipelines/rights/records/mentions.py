@@ -1,7 +1,8 @@
 """Free text that mentions a consumer: support tickets and notes naming their email, phone or SIM.
 
 Every free-text column the inventory found is scanned once for all consumers of the request batch
-(one regular expression of their identifiers, vectorised), split by split on the engine
+(one regular expression of their identifiers, vectorised; a database is asked for the candidate
+rows only, for up to 200 identifiers: `connectors._sql_text_match`), split by split on the engine
 (`pipelines.engine`: in this process unless a cluster is named); the matching rows come back to
 the client, which tells them apart per consumer. A row already among the consumer's own
 records is not repeated; a row of someone else's that mentions them is included with only its
@@ -18,15 +19,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from connectors import Estate, Split, Store, open_estate_store
+from connectors.text_match import TextMatch
 from pipelines.discovery.analyzer import LANGUAGE, build_analyzer
 from pipelines.engine import IN_PROCESS, run_tasks
 from pipelines.rights.model import Identity, TableRecords
 from pipelines.rights.records.graph import IDENTIFYING, Catalog
-from pipelines.rights.records.identifiers import identifier_pattern, rough_pattern
-from pipelines.rights.records.text_search import rough_candidates
+from pipelines.rights.records.identifiers import identifier_pattern
 
 MIN_LENGTH = 6  # shorter values (a 4-digit id) would match by chance
 REDACTED = "[redacted]"
@@ -122,14 +122,11 @@ def _matching_rows(
 
 
 def rows_mentioning(task: MentionTask) -> pa.Table:
-    """The rows of one split whose text matches the identifiers' rough pattern (every column)."""
-    pattern = rough_pattern(task.identifiers)
-    parts = []
+    """The rows of one split whose text matches the identifiers' rough pattern (every column);
+    a database is asked for the candidates only (`TextMatch`)."""
+    matching = TextMatch((task.column,), task.identifiers)
     with open_estate_store(task.estate_file, task.store) as store:
-        for batch in store.scan_split(task.split):
-            hit = rough_candidates(batch.column(batch.schema.get_field_index(task.column)), pattern)
-            if pc.any(hit).as_py():
-                parts.append(pa.Table.from_batches([batch]).filter(hit))
+        parts = [pa.Table.from_batches([b]) for b in store.scan_split(task.split, matching=matching)]
     return pa.concat_tables(parts) if parts else pa.table({})
 
 

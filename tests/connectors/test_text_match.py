@@ -1,0 +1,217 @@
+"""The text match sent into the database keeps exactly the rows the full read keeps, on real
+SQLite, PostgreSQL and MariaDB databases of awkward text (tests/connectors/text_fixtures.py),
+and the database really is asked: the statement holds the LIKEs, and returns only candidates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+import sqlalchemy as sa
+
+from connectors._sql_text_match import MAX_VALUES, like_pattern
+from connectors.estate import FilesStoreConfig
+from connectors.files import FileStore
+from connectors.sql import SqlStore
+from connectors.text_match import TextMatch, rough_candidates, text_like
+from tests.conftest import live
+from tests.connectors import sql_fixtures as fx
+from tests.connectors import text_fixtures as tx
+
+ALL = live("sqlite", "postgresql", "mariadb")
+
+
+@pytest.fixture
+def live_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'notes.db'}"
+    url: str = request.getfixturevalue("live_database")
+    return url
+
+
+@pytest.fixture
+def notes(live_database: str) -> Iterator[tuple[SqlStore, list[str]]]:
+    dialect = sa.make_url(live_database).get_backend_name()
+    names = tx.build_notes(live_database, dialect)
+    with closing(fx.open_sql(live_database)) as store:
+        yield store, names
+
+
+@pytest.mark.parametrize(
+    ("value", "pattern"),
+    [
+        ("Ann.Blackburn@gmail.com", "%ann.blac%burn@gmail.com%"),
+        ("a%b_c\\d!e@x.org", "%a!%b!_c%d!!e@x.org%"),
+        ("josé.núñez@correo.es", "%jo%.n%ez@correo.e%"),
+        ("+1 415 555", "%+1%415%555%"),
+        ('{"who": [1]}', "%who%1%"),
+        ("\u017f\u212aK é", "%%"),
+    ],
+)
+def test_like_pattern_keeps_plain_ascii_in_order(value: str, pattern: str) -> None:
+    assert like_pattern(value) == pattern
+
+
+def test_re2_folds_no_plain_character_but_k_and_s_beyond_ascii() -> None:
+    """What the pattern's `%` for k and s rests on: RE2's case folding (every cased code point)."""
+    cased = [chr(c) for c in range(0x80, 0x110000) if chr(c).lower() != chr(c) or chr(c).upper() != chr(c)]
+    texts = pa.array(cased)
+    folded = {}
+    for char in map(chr, range(0x21, 0x7F)):
+        hits = pc.indices_nonzero(rough_candidates(texts, re.escape(char)))
+        if len(hits):
+            folded[char] = pc.take(texts, hits).to_pylist()
+    assert folded == {"K": ["\u212a"], "k": ["\u212a"], "S": ["\u017f"], "s": ["\u017f"]}
+
+
+@ALL
+def test_pushed_match_keeps_what_the_full_read_keeps(notes: tuple[SqlStore, list[str]]) -> None:
+    store, names = notes
+    for name in names:
+        columns = tuple(c.name for c in store.table(name).columns if text_like(c.type))
+        for value in tx.VALUES:
+            for chosen in [*((c,) for c in columns), columns]:
+                match = TextMatch(chosen, (value,))
+                assert _kept(store, name, match, pushed=True) == _kept(store, name, match, pushed=False), (
+                    name,
+                    chosen,
+                    value,
+                )
+        every = TextMatch(columns, tx.VALUES)
+        found = _kept(store, name, every, pushed=True)
+        assert found == _kept(store, name, every, pushed=False)
+        assert len(found) >= len(tx.BODIES) - 3  # the awkward rows, not the filler
+
+
+@ALL
+def test_the_database_returns_only_candidates(notes: tuple[SqlStore, list[str]]) -> None:
+    store, names = notes
+    match = TextMatch(("body", "tag"), ("ann.blackburn@gmail.com", "+14155550100"))
+    with _sent(store) as sent:
+        _kept(store, names[0], match, pushed=True, rows=1_000)
+    (statement, parameters) = sent[-1]
+    assert " LIKE " in statement.upper() and "ESCAPE '!'" in statement
+    returned = _returned(store, statement, parameters)
+    assert 0 < returned < 20, returned  # of 313 rows
+
+
+@ALL
+def test_many_values_read_the_split_whole(notes: tuple[SqlStore, list[str]]) -> None:
+    store, names = notes
+    columns = tuple(c.name for c in store.table(names[0]).columns if text_like(c.type))
+    many = (*tx.VALUES, *(f"nobody{i}@example.com" for i in range(MAX_VALUES)))
+    match = TextMatch(columns, many)
+    with _sent(store) as sent:
+        found = _kept(store, names[0], match, pushed=True)
+    assert not any("ESCAPE '!'" in s for s, _ in sent)
+    assert found == _kept(store, names[0], match, pushed=False)
+    fewer = TextMatch(columns, many[:MAX_VALUES])  # SQLite refuses a chain of over 1000 ORs
+    assert _kept(store, names[0], fewer, pushed=True) == _kept(store, names[0], fewer, pushed=False)
+
+
+def _kept(store: SqlStore, table: str, match: TextMatch, pushed: bool, rows: int = 100) -> list[int]:
+    """The ids of the rows kept, split by split: asked of the database, or matched on a full read."""
+    found = []
+    read = ["id", *match.columns]
+    for split in store.splits(table, rows):
+        if pushed:
+            batches = store.scan_split(split, read, matching=match)
+        else:
+            batches = match.kept(store.scan_split(split, read))
+        found += [i for batch in batches for i in batch.column("id").to_pylist()]
+    return sorted(found)
+
+
+@contextmanager
+def _sent(store: SqlStore) -> Iterator[list[tuple[str, Any]]]:
+    sent: list[tuple[str, Any]] = []
+
+    def record(conn: object, cursor: object, statement: str, parameters: Any, *rest: object) -> None:
+        sent.append((statement, parameters))
+
+    sa.event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", record)
+
+
+def _returned(store: SqlStore, statement: str, parameters: Any) -> int:
+    """How many rows the database returns for the statement the store sent."""
+    raw = store.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(statement, parameters)
+        return len(cursor.fetchall())
+    finally:
+        raw.close()
+
+
+@live("sqlite")
+def test_a_case_sensitive_sqlite_like_gets_the_text_lowered(notes: tuple[SqlStore, list[str]]) -> None:
+    store, names = notes
+
+    def case_sensitive(connection: Any, record: object) -> None:
+        connection.execute("PRAGMA case_sensitive_like = ON")
+
+    sa.event.listen(store.engine, "connect", case_sensitive)
+    store.engine.dispose()  # every connection from now on is case-sensitive
+    columns = tuple(c.name for c in store.table(names[0]).columns if text_like(c.type))
+    match = TextMatch(columns, tx.VALUES)
+    found = _kept(store, names[0], match, pushed=True)
+    assert found == _kept(store, names[0], match, pushed=False)
+    assert 1 in found  # ANN.BLACKBURN@GMAIL.COM, found by its lower-cased text
+
+
+@pytest.mark.parametrize("encoded", [False, True], ids=["plain", "dictionary"])
+def test_files_keep_the_rows_holding_a_value_in_any_leaf(tmp_path: Path, encoded: bool) -> None:
+    """Parquet, its columns of a few values read dictionary-encoded or not: the rows kept are those
+    where Python finds the value, in any case, in a leaf (truth computed without Arrow)."""
+    rows = [
+        {
+            "id": i,
+            "direction": ["MO", "MT", "Ann.Blackburn@Gmail.com"][i % 3],
+            "status": [None, "delivered", "A%B_C\\D!E@X.ORG", "queued"][i % 4],
+            "note": f"note {i}" + (" to kate.sims@example.com" if i % 17 == 0 else ""),
+            "tags": [f"t{i % 5}", "+14155550100"] if i % 11 == 0 else [],
+            "who": {"email": "nested@deep.example" if i % 13 == 0 else f"p{i}@x.org"},
+        }
+        for i in range(2_000)
+    ]
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    pq.write_table(pa.Table.from_pylist(rows), folder / "sms.parquet", row_group_size=300)
+    store = FileStore("logs", FilesStoreConfig(kind="files", path=str(folder)))
+    columns = ("direction", "status", "note", "tags", "who")
+    for value in (*tx.VALUES, "mo", "QUEUED"):
+        match = TextMatch(columns, (value,))
+        kept = [
+            i
+            for split in store.splits("sms", rows=500)
+            for batch in store.scan_split(
+                split, ["id", *columns], encoded=columns if encoded else (), matching=match
+            )
+            for i in batch.column("id").to_pylist()
+        ]
+        wanted = re.compile(re.escape(value), re.IGNORECASE)
+        assert kept == [row["id"] for row in rows if any(wanted.search(t) for t in _texts(row, columns))], (
+            value
+        )
+
+
+def _texts(row: dict[str, Any], columns: tuple[str, ...]) -> list[str]:
+    found: list[str] = []
+    for column in columns:
+        value = row[column]
+        leaves = (
+            value if isinstance(value, list) else list(value.values()) if isinstance(value, dict) else [value]
+        )
+        found += [leaf for leaf in leaves if leaf is not None]
+    return found
