@@ -20,8 +20,9 @@ answers exactly what the full read did. Per column and value it is `lower(text) 
   character, or a decimal point or exponent after a digit always comes back. A `json` column
   keeps its text as written, where a key may repeat (the parse keeps the last value, in the
   first one's place): there each plain run of the value is looked for on its own, in any order;
-- SQLite returns a REAL as Python prints it, not as SQLite does, and its LIKE may be built to
-  match no BLOB (SQLITE_LIKE_DOESNT_MATCH_BLOBS), which the store reads as text: those always come back;
+- SQLite returns a REAL as Python prints it, not as SQLite does; its LIKE may be built to match
+  no BLOB (SQLITE_LIKE_DOESNT_MATCH_BLOBS), which the store reads as text, and stops at a NUL
+  character, after which Python still reads: those values always come back;
 - a column of any other type (PostgreSQL's time, interval, inet; MariaDB's TIME), whose text
   Python writes otherwise, cannot be asked about: the split is read whole.
 
@@ -120,8 +121,9 @@ class _Text:
 
 def _column_text(dialect: str, sql_type: Any, column: sa.ColumnClause[Any]) -> _Text | None:
     """How the prefilter reads the column; None: it cannot, every row is read."""
-    if dialect == "sqlite":  # every value the store reads as text is that text, but a REAL or BLOB
-        return _Text(column, sa.func.typeof(column).in_(["real", "blob"]))
+    if dialect == "sqlite":  # every value the store reads as text is that text, but these
+        nul = sa.func.instr(sa.cast(column, sa.LargeBinary()), sa.literal(b"\x00", sa.LargeBinary())) > 0
+        return _Text(column, sa.or_(sa.func.typeof(column).in_(["real", "blob"]), nul))
     if dialect in ("mysql", "mariadb"):
         if isinstance(sql_type, (sa.String, sa.JSON)):  # JSON is LONGTEXT: returned as stored
             return _Text(sa.cast(column, mysql.CHAR(charset="utf8mb4")))

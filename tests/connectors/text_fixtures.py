@@ -5,7 +5,8 @@ metacharacters in the text and in the values (`%`, `_`, `\\`, `!`), the Kelvin s
 s (RE2 folds them to k and s), accented capitals (SQLite's lower leaves them), a Turkish
 collation (lowers I to a dotless i), JSON documents whose text the driver rewrites (escapes,
 decimals Python writes as `1e-07`), a value only inside a nested JSON path, arrays, NULLs, a
-60,000-character text, a REAL where text was expected (SQLite), and many rows holding nothing.
+60,000-character text, a REAL, a BLOB and a NUL character where text was expected (SQLite), and
+many rows holding nothing.
 On PostgreSQL the table lives in a schema of its own; each database also has a view of it (and
 PostgreSQL a materialized view).
 """
@@ -57,7 +58,14 @@ ARRAYS: list[Any] = [
     [None, "+14155550100"],
     None,
 ]
-LOOSE: list[Any] = [0.30000000000000004, 310150123456789, b"ann.blackburn@gmail.com", "1e-07", None]
+LOOSE: list[Any] = [
+    0.30000000000000004,
+    310150123456789,
+    b"ann.blackburn@gmail.com",
+    "1e-07",
+    None,
+    "x\x00 +14155550100",
+]
 FILLER = 300  # rows holding none of the values
 VALUES = (
     "ann.blackburn@gmail.com",
