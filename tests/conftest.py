@@ -61,8 +61,12 @@ def server_database(server: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def live_database(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A new, empty database on the server named by the test's parameter (see `live`)."""
+def live_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new, empty database on the server named by the test's parameter (see `live`); for
+    `sqlite`, a new file in the test's folder."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'live.db'}"
+        return
     with server_database(request.param) as url:
         yield url
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import closing
 from decimal import Decimal
-from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -17,15 +16,6 @@ from tests.conftest import live
 from tests.connectors import sql_fixtures as fx
 
 ALL = live("sqlite", "postgresql", "mariadb")
-
-
-@pytest.fixture
-def live_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Also a SQLite file for `live("sqlite", ...)`; the servers come from tests/conftest.py."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'billing.db'}"
-    url: str = request.getfixturevalue("live_database")
-    return url
 
 
 @pytest.fixture

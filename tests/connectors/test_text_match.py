@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +26,6 @@ from tests.connectors import sql_fixtures as fx
 from tests.connectors import text_fixtures as tx
 
 ALL = live("sqlite", "postgresql", "mariadb")
-
-
-@pytest.fixture
-def live_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'notes.db'}"
-    url: str = request.getfixturevalue("live_database")
-    return url
 
 
 @pytest.fixture
@@ -94,11 +86,11 @@ def test_pushed_match_keeps_what_the_full_read_keeps(notes: tuple[SqlStore, list
 def test_the_database_returns_only_candidates(notes: tuple[SqlStore, list[str]]) -> None:
     store, names = notes
     match = TextMatch(("body", "tag"), ("ann.blackburn@gmail.com", "+14155550100"))
-    with _sent(store) as sent:
+    with tx.statements_sent(store.engine) as sent:
         _kept(store, names[0], match, pushed=True, rows=1_000)
     (statement, parameters) = sent[-1]
     assert " LIKE " in statement.upper() and "ESCAPE '!'" in statement
-    returned = _returned(store, statement, parameters)
+    returned = tx.rows_returned(store.engine, statement, parameters)
     assert 0 < returned < 20, returned  # of 313 rows
 
 
@@ -108,7 +100,7 @@ def test_many_values_read_the_split_whole(notes: tuple[SqlStore, list[str]]) -> 
     columns = tuple(c.name for c in store.table(names[0]).columns if text_like(c.type))
     many = (*tx.VALUES, *(f"nobody{i}@example.com" for i in range(MAX_VALUES)))
     match = TextMatch(columns, many)
-    with _sent(store) as sent:
+    with tx.statements_sent(store.engine) as sent:
         found = _kept(store, names[0], match, pushed=True)
     assert not any("ESCAPE '!'" in s for s, _ in sent)
     assert found == _kept(store, names[0], match, pushed=False)
@@ -127,31 +119,6 @@ def _kept(store: SqlStore, table: str, match: TextMatch, pushed: bool, rows: int
             batches = match.kept(store.scan_split(split, read))
         found += [i for batch in batches for i in batch.column("id").to_pylist()]
     return sorted(found)
-
-
-@contextmanager
-def _sent(store: SqlStore) -> Iterator[list[tuple[str, Any]]]:
-    sent: list[tuple[str, Any]] = []
-
-    def record(conn: object, cursor: object, statement: str, parameters: Any, *rest: object) -> None:
-        sent.append((statement, parameters))
-
-    sa.event.listen(store.engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        sa.event.remove(store.engine, "before_cursor_execute", record)
-
-
-def _returned(store: SqlStore, statement: str, parameters: Any) -> int:
-    """How many rows the database returns for the statement the store sent."""
-    raw = store.engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute(statement, parameters)
-        return len(cursor.fetchall())
-    finally:
-        raw.close()
 
 
 @live("sqlite")

@@ -14,6 +14,8 @@ PostgreSQL a materialized view).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -174,3 +176,29 @@ def _placeholder(column: str, dialect: str) -> str:
     if dialect == "postgresql" and column in casts:
         return f"CAST(:{column} AS {casts[column]})"
     return f":{column}"
+
+
+@contextmanager
+def statements_sent(target: object) -> Iterator[list[tuple[str, Any]]]:
+    """Every statement `target` (an engine, or `sa.Engine` for all of them) sends meanwhile."""
+    sent: list[tuple[str, Any]] = []
+
+    def record(conn: object, cursor: object, statement: str, parameters: Any, *rest: object) -> None:
+        sent.append((statement, parameters))
+
+    sa.event.listen(target, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(target, "before_cursor_execute", record)
+
+
+def rows_returned(engine: sa.Engine, statement: str, parameters: Any) -> int:
+    """How many rows the database returns for a statement a store sent."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(statement, parameters)
+        return len(cursor.fetchall())
+    finally:
+        raw.close()

@@ -24,3 +24,11 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> DemoEstate:
 @pytest.fixture
 def out(tmp_path: Path) -> Path:
     return tmp_path / "out"
+
+
+@pytest.fixture
+def crm(live_database: str, tmp_path: Path) -> tuple[str, list[str]]:
+    """An estate file whose one store, `crm`, holds the notes table and its views (text_fixtures)."""
+    from tests.connectors import text_fixtures
+
+    return text_fixtures.notes_estate(live_database, tmp_path)

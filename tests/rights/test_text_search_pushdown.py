@@ -6,11 +6,9 @@ on PostgreSQL, its view, its materialized view)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pytest
 
 from connectors import open_estate_store
 from connectors.text_match import rough_candidates, rough_pattern, text_leaves, text_like
@@ -19,7 +17,6 @@ from pipelines.rights.records.identifiers import identifier_pattern
 from pipelines.rights.records.mentions import MentionTask, rows_mentioning
 from pipelines.rights.records.text_search import TextSearch
 from tests.conftest import live
-from tests.connectors import text_fixtures as tx
 
 CONSUMERS = [  # one consumer's identifiers each, longest first as the searches get them
     ("ann.blackburn@gmail.com", "+14155550100"),
@@ -27,20 +24,6 @@ CONSUMERS = [  # one consumer's identifiers each, longest first as the searches 
     ("josé.núñez@correo.es", "Kate.Sims@Example.com", "nested@deep.example"),
     ("0.30000000000000004", "nbreak", "1e-07"),
 ]
-
-
-@pytest.fixture
-def live_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'crm.db'}"
-    url: str = request.getfixturevalue("live_database")
-    return url
-
-
-@pytest.fixture
-def crm(live_database: str, tmp_path: Path) -> tuple[str, list[str]]:
-    """An estate file whose one store, `crm`, holds the notes table and its views."""
-    return tx.notes_estate(live_database, tmp_path)
 
 
 @live("sqlite", "postgresql", "mariadb")
