@@ -1,6 +1,6 @@
 """Connectors: the estate file, and one Store interface over SQL databases and folders of files."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -58,22 +58,30 @@ def open_estate_store(estate_file: str, name: str) -> Store:
 
 
 @contextmanager
-def keeping_stores() -> Iterator[None]:
+def keeping_stores(estate_file: str | None = None, lent: Mapping[str, Store] | None = None) -> Iterator[None]:
     """For tasks run one after another in this process: each store `open_estate_store` opens stays
     open (a task's `with` leaves it so) until the block ends. A residue search's 150 splits each
-    loaded the estate file and listed the 3,600 log files again (~30 s at 100M sessions)."""
+    loaded the estate file and listed the 3,600 log files again (~30 s at 100M sessions).
+
+    `lent`: stores of `estate_file` the caller already has open (a request's): the tasks use them
+    (a mention task opened the CRM again and read its catalogue, ~0.05 s), and they stay open."""
     if _KEPT.get() is not None:
         yield
         return
-    kept: dict[tuple[str, str], Store] = {}
+    borrowed = {(estate_file, name): store for name, store in (lent or {}).items() if estate_file}
+    kept: dict[tuple[str, str], Store] = dict(borrowed)
+    was = {key: store.kept for key, store in borrowed.items()}
+    for store in borrowed.values():
+        store.kept = True
     token = _KEPT.set(kept)
     try:
         yield
     finally:
         _KEPT.reset(token)
-        for store in kept.values():
-            store.kept = False
-            store.close()
+        for key, store in kept.items():
+            store.kept = was.get(key, False)
+            if key not in borrowed:
+                store.close()
 
 
 @contextmanager

@@ -203,28 +203,29 @@ def discover(root: PurePath, configured: FileFormat | None, filesystem: pa_fs.Fi
     except (OSError, pa.ArrowException) as err:
         raise ListingError(root, err) from None
     skipped: list[SkippedFile] = []
-    top_files: list[tuple[PurePosixPath, pa_fs.FileInfo, FileFormat]] = []
-    folders: dict[str, list[tuple[PurePosixPath, pa_fs.FileInfo, FileFormat]]] = defaultdict(list)
+    top_files: list[tuple[str, pa_fs.FileInfo, FileFormat]] = []
+    folders: dict[str, list[tuple[str, pa_fs.FileInfo, FileFormat]]] = defaultdict(list)
     prefix = str(root).rstrip("/") + "/"
     for info in infos:
         if info.type != pa_fs.FileType.File:
             continue
-        # string work first: the log folders of a big estate hold thousands of files
-        name = info.path.removeprefix(prefix)
-        if name == info.path:
-            name = str(PurePosixPath(info.path).relative_to(root))
-        if any(part[0] in "._" for part in name.split("/")):
+        # string work, no path objects: the log folders of a big estate hold thousands of files
+        relative = info.path.removeprefix(prefix)
+        if relative == info.path:
+            relative = str(PurePosixPath(info.path).relative_to(root))
+        parts = relative.split("/")
+        if any(part[0] in "._" for part in parts):
             continue
-        relative = PurePosixPath(name)
-        fmt, reason = _readable(relative, info, configured)
+        fmt, reason = _readable(parts[-1], info, configured)
         if fmt is None:
-            skipped.append(SkippedFile(str(relative), reason))
-        elif len(relative.parts) == 1:
+            skipped.append(SkippedFile(relative, reason))
+        elif len(parts) == 1:
             top_files.append((relative, info, fmt))
         else:
-            folders[relative.parts[0]].append((relative, info, fmt))
+            folders[parts[0]].append((relative, info, fmt))
     layouts = [
-        TableLayout(rel.stem, fmt, info.path, (_data_file(rel, info),)) for rel, info, fmt in top_files
+        TableLayout(PurePosixPath(rel).stem, fmt, info.path, (_data_file(rel, info),))
+        for rel, info, fmt in top_files
     ]
     layouts += [_folder_table(root, name, entries, skipped) for name, entries in folders.items()]
     return Listing(_unique(sorted(layouts, key=lambda layout: layout.name)), sorted(skipped, key=_path))
@@ -235,10 +236,11 @@ def _path(skipped: SkippedFile) -> str:
 
 
 def _readable(
-    relative: PurePosixPath, info: pa_fs.FileInfo, configured: FileFormat | None
+    file_name: str, info: pa_fs.FileInfo, configured: FileFormat | None
 ) -> tuple[FileFormat | None, str]:
     """The file's format, or None and why it is not read as a table."""
-    suffix = relative.suffix.lower()
+    dot = file_name.rfind(".")
+    suffix = file_name[dot:].lower() if 0 < dot < len(file_name) - 1 else ""  # as PurePath.suffix
     if configured is not None:
         other = suffix in NOT_TABLES or EXTENSIONS.get(suffix, configured) != configured
         fmt: FileFormat | None = None if other else configured
@@ -251,14 +253,14 @@ def _readable(
     return fmt, "" if fmt else reason
 
 
-def _data_file(relative: PurePosixPath, info: pa_fs.FileInfo) -> DataFile:
-    return DataFile(info.path, str(relative), int(info.size or 0), int(info.mtime_ns or 0))
+def _data_file(relative: str, info: pa_fs.FileInfo) -> DataFile:
+    return DataFile(info.path, relative, int(info.size or 0), int(info.mtime_ns or 0))
 
 
 def _folder_table(
     root: PurePath,
     name: str,
-    entries: list[tuple[PurePosixPath, pa_fs.FileInfo, FileFormat]],
+    entries: list[tuple[str, pa_fs.FileInfo, FileFormat]],
     skipped: list[SkippedFile],
 ) -> TableLayout:
     """One dataset of the folder's data files: of its most common format, the others skipped."""

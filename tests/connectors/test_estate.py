@@ -188,3 +188,14 @@ def test_tasks_run_in_one_process_share_their_stores(minimal: Path) -> None:
         assert open_estate_store(str(minimal), "billing") is not first
     with open_estate_store(str(minimal), "device_logs") as third:
         assert third is not first and [t.name for t in third.tables()] == ["t", "u"]
+
+
+def test_tasks_use_the_stores_a_request_lends_and_leave_them_open(minimal: Path) -> None:
+    logs = minimal.parent / "demo" / "device_logs"
+    pq.write_table(pa.table({"a": [1]}), logs / "t.parquet")
+    with open_estate_store(str(minimal), "device_logs") as mine:
+        with keeping_stores(str(minimal), {"device_logs": mine}):
+            with open_estate_store(str(minimal), "device_logs") as lent:
+                assert lent is mine
+            assert open_estate_store(str(minimal), "billing") is not mine
+        assert not mine.kept and [t.name for t in mine.tables()] == ["t"]  # still the caller's, open

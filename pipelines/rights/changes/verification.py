@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors import Estate, Split, Store, StoreError, TableInfo, open_estate_store
+from connectors import Estate, Split, Store, StoreError, TableInfo, keeping_stores, open_estate_store
 from connectors.text_match import TextMatch, rough_pattern, text_leaves, text_like
 from mappings import FREE_TEXT
 from pipelines.engine import cluster_for, run_tasks
@@ -94,7 +94,9 @@ def find_residue(
                 encoded = tuple(c for c in scanned if not _free_text(catalog, name, info, c))
                 tasks += _residue_tasks(estate, store, info.name, tuple(scanned), values, encoded)
     where = cluster_for(cluster, estate.compute.cluster)
-    _add_scanned(counts, tasks, run_tasks(residue_in_split, tasks, where, estate.compute.workers))
+    with keeping_stores(str(estate.path.resolve()), stores):  # in this process, the request's stores
+        found = run_tasks(residue_in_split, tasks, where, estate.compute.workers)
+    _add_scanned(counts, tasks, found)
     return [
         Residue(name, info.name, column, rows, _why(estate, name, info))
         for name, info in tables

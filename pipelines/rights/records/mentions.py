@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from connectors import Estate, Split, Store, open_estate_store
+from connectors import Estate, Split, Store, keeping_stores, open_estate_store
 from connectors.text_match import TextMatch
 from pipelines.discovery.analyzer import LANGUAGE, build_analyzer
 from pipelines.engine import IN_PROCESS, run_tasks
@@ -112,7 +112,9 @@ def _matching_rows(
         for split in stores[store].splits(table)
     ]
     parts: dict[tuple[str, str, str], list[pa.Table]] = {(s, t, c): [] for (s, t), c in columns}
-    for task, rows in zip(tasks, run_tasks(rows_mentioning, tasks, cluster, workers), strict=True):
+    with keeping_stores(estate_file, stores):  # in this process the tasks use the request's stores
+        matched = run_tasks(rows_mentioning, tasks, cluster, workers)
+    for task, rows in zip(tasks, matched, strict=True):
         if rows.num_rows:
             parts[(task.store, task.split.table, task.column)].append(rows)
     return [
