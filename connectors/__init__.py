@@ -70,16 +70,15 @@ def keeping_stores(estate_file: str | None = None, lent: Mapping[str, Store] | N
         return
     borrowed = {(estate_file, name): store for name, store in (lent or {}).items() if estate_file}
     kept: dict[tuple[str, str], Store] = dict(borrowed)
-    was = {key: store.kept for key, store in borrowed.items()}
     for store in borrowed.values():
-        store.kept = True
+        store.kept = True  # no store is kept outside a block, and blocks do not nest
     token = _KEPT.set(kept)
     try:
         yield
     finally:
         _KEPT.reset(token)
         for key, store in kept.items():
-            store.kept = was.get(key, False)
+            store.kept = False
             if key not in borrowed:
                 store.close()
 
