@@ -75,6 +75,7 @@ def find_residue(
     """What remains of the consumer, per column; text-like columns scanned on `cluster`
     (`pipelines.engine.cluster_for`: asked, else the estate's `compute.cluster`, else this process)."""
     values = tuple(sorted(identifiers | {identity.value}, key=len, reverse=True))
+    estate_file = str(estate.path.resolve())  # what a task opens its store from
     exact = set(catalog.columns_holding(IDENTIFYING))
     counts: dict[tuple[str, str], dict[str, int]] = {}
     tables: list[tuple[str, TableInfo]] = []
@@ -92,9 +93,9 @@ def find_residue(
             scanned = [c for c in scanned if c not in info.partitioning and _may_hold(catalog, name, info, c)]
             if scanned:
                 encoded = tuple(c for c in scanned if not _free_text(catalog, name, info, c))
-                tasks += _residue_tasks(estate, store, info.name, tuple(scanned), values, encoded)
+                tasks += _residue_tasks(estate_file, store, info.name, tuple(scanned), values, encoded)
     where = cluster_for(cluster, estate.compute.cluster)
-    with keeping_stores(str(estate.path.resolve()), stores):  # in this process, the request's stores
+    with keeping_stores(estate_file, stores):  # in this process, the request's stores
         found = run_tasks(residue_in_split, tasks, where, estate.compute.workers)
     _add_scanned(counts, tasks, found)
     return [
@@ -106,7 +107,7 @@ def find_residue(
 
 
 def _residue_tasks(
-    estate: Estate,
+    estate_file: str,
     store: Store,
     table: str,
     columns: tuple[str, ...],
@@ -117,7 +118,6 @@ def _residue_tasks(
         splits = store.splits(table)
     except StoreError:
         return []  # unreadable now: the inventory's warning covers tables it could not read
-    estate_file = str(estate.path.resolve())
     return [ResidueTask(estate_file, store.name, split, columns, values, encoded) for split in splits]
 
 
