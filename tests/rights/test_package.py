@@ -20,8 +20,8 @@ import pyzipper
 
 from mappings import load_categories, load_notice
 from pipelines.rights.model import AccessRequest, ColumnMeaning, Identity, Period, TableRecords
-from pipelines.rights.packages.data_files import csv_cell
 from pipelines.rights.packages.package import PackageError, StoreFacts, write_package
+from pipelines.rights.packages.plain import csv_cell
 from pipelines.rights.packages.redaction import mask_text, rule_for
 
 CARD = "4242 4242 4242 4242"

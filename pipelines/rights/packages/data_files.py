@@ -7,22 +7,21 @@ same value: the string itself, JSON for numbers, booleans, lists and objects, em
 
 from __future__ import annotations
 
-import base64
 import csv
-import datetime as dt
 import io
 import json
-import math
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines.rights.model import TableRecords
+from pipelines.rights.packages.cell_text import column_texts, joined
+from pipelines.rights.packages.plain import csv_cell, plain_values
 from pipelines.rights.packages.redaction import Withheld
 
-Plain = str | int | float | bool | list["Plain"] | dict[str, "Plain"] | None
+BY_COLUMNS_FROM = 100  # rows: below, the kernels' cost per call outweighs Python's per row
 
 
 @dataclass
@@ -44,9 +43,27 @@ class PackageTable:
 
     def contents(self) -> dict[str, bytes]:
         """The data files by name (none for a table without rows)."""
-        columns = {name: plain_values(self.rows[name]) for name in self.rows.column_names}
-        records = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
-        return dict(zip(self.files, (_csv(list(columns), records), _json(records)), strict=False))
+        write = files_by_columns if self.rows.num_rows >= BY_COLUMNS_FROM else files_by_rows
+        return dict(zip(self.files, write(self.rows), strict=False))
+
+
+def files_by_rows(rows: pa.Table) -> tuple[bytes, bytes]:
+    """The CSV and the JSON of `rows`, written one row at a time: the rule itself."""
+    columns = {name: plain_values(rows[name]) for name in rows.column_names}
+    records = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(list(columns))
+    writer.writerows([csv_cell(record[name]) for name in columns] for record in records)
+    lines = ",\n".join(json.dumps(r, ensure_ascii=False, allow_nan=False) for r in records)
+    return buffer.getvalue().encode("utf-8"), (f"[\n{lines}\n]\n".encode() if records else b"[]\n")
+
+
+def files_by_columns(rows: pa.Table) -> tuple[bytes, bytes]:
+    """The same files, each column's text made by Arrow kernels (`cell_text`), then joined."""
+    names = rows.column_names
+    texts = [column_texts(rows[name], plain_values) for name in names]
+    return _csv(names, [cells for _, cells in texts]), _json(names, [values for values, _ in texts])
 
 
 def _file_name(name: str) -> str:
@@ -54,65 +71,26 @@ def _file_name(name: str) -> str:
     return re.sub(r"[^\w.\-]", "_", name).lstrip(".") or "_"
 
 
-def plain_values(column: pa.ChunkedArray) -> list[Plain]:
-    """The values of `column` as JSON values."""
-    values: list[Plain] = column.to_pylist()
-    if (
-        pa.types.is_string(column.type)
-        or pa.types.is_large_string(column.type)
-        or pa.types.is_integer(column.type)
-    ):
-        return values  # already JSON values
-    return [_plain(value) for value in values]
-
-
-def _iso_duration(value: dt.timedelta) -> str:
-    micros = value // dt.timedelta(microseconds=1)
-    seconds, fraction = divmod(abs(micros), 1_000_000)
-    shown = f"{seconds}.{fraction:06d}".rstrip("0").rstrip(".")
-    return f"{'-' if micros < 0 else ''}PT{shown}S"
-
-
-def _plain(value: object) -> Plain:
-    match value:
-        case None | bool() | int() | str():
-            return value
-        case float():
-            return value if math.isfinite(value) else None
-        case Decimal():
-            return str(value)
-        case dt.date() | dt.time():  # a datetime is a date
-            return value.isoformat()
-        case dt.timedelta():
-            return _iso_duration(value)
-        case bytes():
-            return base64.b64encode(value).decode("ascii")
-        case dict():
-            return {str(k): _plain(v) for k, v in value.items()}
-        case list() | tuple():
-            return [_plain(v) for v in value]
-    return str(value)
-
-
-def csv_cell(value: Plain) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if type(value) is int or type(value) is float:
-        return repr(value)  # what json.dumps writes for them, without its encoder per cell
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _csv(header: list[str], records: list[dict[str, Plain]]) -> bytes:
+def _csv(header: list[str], cells: list[pa.Array]) -> bytes:
+    """The csv module's dialect: CRLF lines, fields quoted where they hold `,`, `"` or a line end,
+    and a line of one empty field written `""` (not an empty line)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([csv_cell(record[name]) for name in header] for record in records)
-    return buffer.getvalue().encode("utf-8")
+    csv.writer(buffer).writerow(header)
+    if not cells:
+        return buffer.getvalue().encode("utf-8")
+    if len(cells) == 1:
+        cells = [pc.if_else(pc.equal(cells[0], ""), '""', cells[0])]
+    lines = pc.binary_join_element_wise(pc.binary_join_element_wise(*cells, ","), "\r\n", "")
+    return buffer.getvalue().encode("utf-8") + joined(lines)
 
 
-def _json(records: list[dict[str, Plain]]) -> bytes:
-    """One row per line: the C encoder writes each (an indented dump runs the pure-Python one)."""
-    rows = ",\n".join(json.dumps(record, ensure_ascii=False, allow_nan=False) for record in records)
-    return f"[\n{rows}\n]\n".encode() if records else b"[]\n"
+def _json(names: list[str], values: list[pa.Array]) -> bytes:
+    """A list of objects, one row per line, as `json.dumps` writes each row."""
+    if not values or len(values[0]) == 0:
+        return b"[]\n"
+    keys = [json.dumps(str(name), ensure_ascii=False) for name in names]
+    parts: list[pa.Array | str] = []
+    for index, (key, value) in enumerate(zip(keys, values, strict=True)):
+        parts += [("{" if index == 0 else ", ") + key + ": ", value]
+    rows = pc.binary_join_element_wise(*parts, "},\n", "")
+    return b"[\n" + joined(rows)[:-2] + b"\n]\n"
