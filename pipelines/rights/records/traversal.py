@@ -112,7 +112,7 @@ class Traversal:
             pass
         self._walk(self._from_rows(REFERENCED, ("subject", "owned")))
         self._walk(self._resolve_held())
-        return [self._records(index) for index in range(len(identities))]
+        return self._records(len(identities))
 
     def left_out(self, index: int) -> list[dict[str, object]]:
         """Rows reached but not the consumer's, per table and why: in no package, never changed."""
@@ -400,27 +400,44 @@ class Traversal:
             if role in ("subject", "owned"):
                 state.owner.add(table, str(row[ROW]), {n: key_text(row, end) for n, end in ends.items()})
 
-    def _records(self, consumer: int) -> list[TableRecords]:
-        records = []
+    def _records(self, count: int) -> list[list[TableRecords]]:
+        """Per consumer, their records: each table's parts split by consumer once (sorted), not
+        filtered once per consumer (a batch of thousands would be quadratic)."""
+        records: list[list[TableRecords]] = [[] for _ in range(count)]
         for (store, table), parts in self.parts.items():
             for shared in (False, True):
                 mine = [p for p in parts if (p.role in ("shared", "reference")) == shared]
-                rows = [p.rows.filter(pc.equal(p.rows.column(CONSUMER), consumer)) for p in mine]
-                chosen = [(p, r) for p, r in zip(mine, rows, strict=True) if r.num_rows]
-                if not chosen:
-                    continue
-                joined = pa.concat_tables([r for _, r in chosen], promote_options="permissive")
-                record = TableRecords(
-                    store,
-                    table,
-                    joined.drop_columns([CONSUMER, ROW]),
-                    ", ".join(dict.fromkeys(p.via for p, _ in chosen)),
-                    reference=shared,
-                    reason="; ".join(dict.fromkeys(p.reason for p, _ in chosen)),
-                    other_keys=self.consumers[consumer].other_keys.get((store, table), {}),
-                )
-                records.append(record)
+                pieces: dict[int, list[tuple[_Part, pa.Table]]] = defaultdict(list)
+                for part in mine:
+                    for consumer, rows in _by_consumer(part.rows):
+                        pieces[consumer].append((part, rows))
+                for consumer, chosen in sorted(pieces.items()):
+                    joined = pa.concat_tables([r for _, r in chosen], promote_options="permissive")
+                    records[consumer].append(
+                        TableRecords(
+                            store,
+                            table,
+                            joined.drop_columns([CONSUMER, ROW]),
+                            ", ".join(dict.fromkeys(p.via for p, _ in chosen)),
+                            reference=shared,
+                            reason="; ".join(dict.fromkeys(p.reason for p, _ in chosen)),
+                            other_keys=self.consumers[consumer].other_keys.get((store, table), {}),
+                        )
+                    )
         return records
+
+
+def _by_consumer(rows: pa.Table) -> list[tuple[int, pa.Table]]:
+    """The rows of each consumer, in the rows' order within each."""
+    if rows.num_rows == 0:
+        return []
+    order = pc.sort_indices(rows, sort_keys=[(CONSUMER, "ascending")])  # stable: rows keep their order
+    rows = rows.take(order)
+    consumers = rows.column(CONSUMER).combine_chunks()
+    runs = pc.run_end_encode(consumers)
+    ends, values = runs.run_ends.to_pylist(), runs.values.to_pylist()
+    starts = [0, *ends[:-1]]
+    return [(int(c), rows.slice(a, b - a)) for c, a, b in zip(values, starts, ends, strict=True)]
 
 
 def _outward(step: str, owned_target: bool) -> bool:
