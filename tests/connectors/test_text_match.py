@@ -182,3 +182,13 @@ def _texts(row: dict[str, Any], columns: tuple[str, ...]) -> list[str]:
         )
         found += [leaf for leaf in leaves if leaf is not None]
     return found
+
+
+def test_thousands_of_values_are_matched_in_patterns_of_a_few_hundred() -> None:
+    values = [f"user{n}@example.com" for n in range(3_000)]
+    texts = pa.array([f"mail from USER{n}@EXAMPLE.COM, thanks" for n in range(0, 6_000, 7)] + ["", None])
+    held = rough_candidates(texts, TextMatch(("body",), tuple(values)).rough).to_pylist()
+    wanted = {v.upper() for v in values}
+    expected = [bool(t) and t.split()[2].rstrip(",") in wanted for t in texts.to_pylist()]
+    assert held == expected and sum(expected) == len(range(0, 3_000, 7))
+    assert len(TextMatch(("body",), tuple(values)).rough) == 15

@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow as pa
 
 from connectors import open_estate_store
-from connectors.text_match import rough_candidates, rough_pattern, text_leaves, text_like
+from connectors.text_match import rough_candidates, rough_patterns, text_leaves, text_like
 from pipelines.rights.changes.verification import ResidueTask, residue_in_split
 from pipelines.rights.records.identifiers import identifier_pattern
 from pipelines.rights.records.mentions import MentionTask, rows_mentioning
@@ -59,7 +59,7 @@ def _residue_read_whole(
     store: Any, table: str, columns: tuple[str, ...], ids: tuple[str, ...]
 ) -> dict[str, int]:
     """What the residue search found before it asked the database: every row read, every leaf."""
-    search = TextSearch(rough_pattern(ids), identifier_pattern(ids))
+    search = TextSearch(rough_patterns(ids), identifier_pattern(ids))
     counts = dict.fromkeys(columns, 0)
     for batch in store.scan(table, list(columns)):
         for column in columns:
@@ -73,6 +73,6 @@ def _residue_read_whole(
 def _mentioning_read_whole(store: Any, split: Any, ids: tuple[str, ...]) -> pa.Table:
     parts = []
     for batch in store.scan_split(split):
-        hit = rough_candidates(batch.column(batch.schema.get_field_index("body")), rough_pattern(ids))
+        hit = rough_candidates(batch.column(batch.schema.get_field_index("body")), rough_patterns(ids))
         parts.append(pa.Table.from_batches([batch]).filter(hit))
     return pa.concat_tables(parts)

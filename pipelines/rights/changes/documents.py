@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import NEW_VALUE, Store, TableInfo
-from connectors.text_match import rough_pattern, text_leaves
+from connectors.text_match import rough_patterns, text_leaves
 from pipelines.rights.records.graph import IDENTIFYING, Catalog, TableKey
 from pipelines.rights.records.identifiers import identifier_pattern
 from pipelines.rights.records.link_keys import row_digest
@@ -39,7 +39,7 @@ def document_edits(
     values = sorted(identifiers, key=len, reverse=True)
     if not values:
         return []
-    search = TextSearch(rough_pattern(values), identifier_pattern(values))
+    search = TextSearch(rough_patterns(values), identifier_pattern(values))
     edits = []
     documents = {(p.table, p.column) for p in catalog.nested if p.entity in IDENTIFYING}
     for table, column in sorted(documents | _mixed(catalog)):

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import Estate, Split, Store, StoreError, TableInfo, keeping_stores, open_estate_store
-from connectors.text_match import TextMatch, rough_pattern, text_leaves, text_like
+from connectors.text_match import TextMatch, rough_patterns, text_leaves, text_like
 from mappings import FREE_TEXT
 from pipelines.engine import cluster_for, run_tasks
 from pipelines.rights.model import Identity
@@ -141,7 +141,7 @@ def _add_scanned(
 
 def residue_in_split(task: ResidueTask) -> dict[str, int] | None:
     """Per column, the rows of one split holding one of the identifiers (None: the split is unreadable)."""
-    search = TextSearch(rough_pattern(task.identifiers), identifier_pattern(task.identifiers))
+    search = TextSearch(rough_patterns(task.identifiers), identifier_pattern(task.identifiers))
     counts = dict.fromkeys(task.columns, 0)
     matching = TextMatch(task.columns, task.identifiers)
     try:

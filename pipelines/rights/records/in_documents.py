@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import Store
-from connectors.text_match import rough_candidates, rough_pattern, text_leaves
+from connectors.text_match import rough_candidates, rough_patterns, text_leaves
 
 MATCHED = "__matched"  # the value looked up that the row's document holds
 
@@ -26,7 +26,7 @@ def rows_holding(store: Store, table: str, column: str, values: Sequence[object]
     it holds), with MATCHED: that value as text."""
     texts = [str(v) for v in values]
     wanted = {_fold(t, casefold): t for t in texts}
-    rough = rough_pattern(texts)
+    rough = rough_patterns(texts)
     parts = []
     for batch in store.scan(table):
         hits: dict[tuple[int, str], None] = {}

@@ -16,7 +16,7 @@ from connectors.text_match import rough_candidates
 
 @dataclass(frozen=True)
 class TextSearch:
-    rough: str  # RE2, no look-around: a superset
+    rough: tuple[str, ...]  # RE2 patterns (`rough_patterns`), no look-around: a superset
     exact: re.Pattern[str]  # whole tokens
 
     def rows(self, texts: pa.Array) -> pa.Array:
