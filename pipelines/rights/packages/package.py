@@ -32,6 +32,8 @@ from pipelines.rights.packages.report_html import render_report
 from pipelines.rights.records.lookback import within
 from pipelines.rights.records.ownership import OTHER_PERSON
 
+LEVEL = 1  # deflate level: twice as fast as the default 6 for ~15% more bytes (a batch writes thousands)
+
 
 class PackageError(Exception):
     """The package cannot be written safely. One line, never holding a consumer's value."""
@@ -188,11 +190,11 @@ def _json_document(document: dict[str, Any]) -> bytes:
 def _write_zip(path: Path, members: dict[str, bytes], passphrase: str | None, when: dt.datetime) -> None:
     if passphrase:
         archive = pyzipper.AESZipFile(
-            path, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES
+            path, "w", compression=pyzipper.ZIP_DEFLATED, compresslevel=LEVEL, encryption=pyzipper.WZ_AES
         )
         archive.setpassword(passphrase.encode("utf-8"))
     else:
-        archive = pyzipper.ZipFile(path, "w", compression=pyzipper.ZIP_DEFLATED)
+        archive = pyzipper.ZipFile(path, "w", compression=pyzipper.ZIP_DEFLATED, compresslevel=LEVEL)
     with archive:
         for name, content in members.items():
             info = archive.zipinfo_cls(name, date_time=when.timetuple()[:6])
