@@ -23,11 +23,16 @@ package, and the consumer's keys naming them are replaced by a note (`OTHER_PERS
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from pipelines.rights.records.link_keys import key_name, key_text
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipelines.rights.records.decided import CONSUMER
+from pipelines.rights.records.link_keys import key_array, key_name, key_text
 
 if TYPE_CHECKING:
     from pipelines.rights.records.graph import Edge
@@ -35,6 +40,7 @@ if TYPE_CHECKING:
 TableKey = tuple[str, str]
 Role = Literal["subject", "owned", "shared", "reference", "other_person"]
 OTHER_PERSON = "[refers to another person's record]"
+_KEY, _INDEX = "__key", "__index"
 
 
 def owned_tables(
@@ -64,17 +70,10 @@ class Owner:
 
     anchors: set[TableKey] = field(default_factory=set)
     values: dict[tuple[TableKey, str], set[str]] = field(default_factory=dict)
-    rows: set[tuple[TableKey, str]] = field(default_factory=set)  # (table, row digest) theirs
 
-    def holds(self, table: TableKey, digest: str) -> bool:
-        return (table, digest) in self.rows
-
-    def add(self, table: TableKey, digest: str, ends: dict[str, str | None]) -> None:
-        """A row of theirs, with its values of the links' ends (`key_name` -> `key_text`)."""
-        self.rows.add((table, digest))
-        for end, value in ends.items():
-            if value is not None:
-                self.values.setdefault((table, end), set()).add(value)
+    def add(self, table: TableKey, end: str, value: str) -> None:
+        """A value of a link's end (`key_name`) in a row of theirs (as `key_text`)."""
+        self.values.setdefault((table, end), set()).add(value)
 
 
 def foreign_reference(owner: Owner, row: dict[str, object], references: Iterable[Edge]) -> Edge | None:
@@ -85,6 +84,50 @@ def foreign_reference(owner: Owner, row: dict[str, object], references: Iterable
         if anchor and value not in owner.values.get((ref.target, key_name(ref.target_columns)), set()):
             return ref
     return None
+
+
+def foreign_references(owners: Sequence[Owner], rows: pa.Table, references: Sequence[Edge]) -> np.ndarray:
+    """`foreign_reference` for every row at once (`rows[consumer]`: the index of its owner in
+    `owners`): per row, the position in `references` of the first one naming an anchor row not
+    its owner's, -1 for none. Hash joins where the keys' text is Arrow's (text and integer keys),
+    row by row otherwise."""
+    first = np.full(rows.num_rows, -1, dtype=np.int64)
+    consumers = rows.column(CONSUMER).to_numpy()
+    if not all(_as_text(rows.schema.field(c).type) for r in references for c in r.source_columns):
+        for index, row in enumerate(rows.to_pylist()):
+            found = foreign_reference(owners[consumers[index]], row, references)
+            first[index] = -1 if found is None else list(references).index(found)
+        return first
+    for position, ref in enumerate(references):
+        anchored = [i for i, owner in enumerate(owners) if ref.target in owner.anchors]
+        end = (ref.target, key_name(ref.target_columns))
+        theirs = [(i, value) for i in anchored for value in owners[i].values.get(end, ())]
+        keys = pa.table(
+            {
+                CONSUMER: pa.array(consumers, pa.int32()),
+                _KEY: key_array(rows, ref.source_columns),
+                _INDEX: pa.array(np.arange(rows.num_rows)),
+            }
+        )
+        named = pc.and_(pc.is_in(keys[CONSUMER], pa.array(anchored, pa.int32())), pc.is_valid(keys[_KEY]))
+        foreign = keys.filter(named)
+        if theirs:
+            owned = pa.table(
+                {
+                    CONSUMER: pa.array([i for i, _ in theirs], pa.int32()),
+                    _KEY: pa.array([v for _, v in theirs], pa.string()),
+                }
+            )
+            foreign = foreign.join(owned, keys=[CONSUMER, _KEY], join_type="left anti", use_threads=False)
+        hits = foreign.column(_INDEX).to_numpy()
+        hits = hits[first[hits] < 0]
+        first[hits] = position
+    return first
+
+
+def _as_text(kind: pa.DataType) -> bool:
+    """Arrow writes these as `str` does, so `key_array` and `key_text` agree on them."""
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_integer(kind))
 
 
 def referenced_role(

@@ -20,11 +20,13 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import Store
 from pipelines.rights.model import Identity, TableRecords
+from pipelines.rights.records.decided import CONSUMER, ROW, Decided, pairs, referrers_not_theirs
 from pipelines.rights.records.graph import Catalog, Edge, TableKey
 from pipelines.rights.records.in_documents import MATCHED, rows_holding
 from pipelines.rights.records.link_keys import (
@@ -39,13 +41,12 @@ from pipelines.rights.records.ownership import (
     Owner,
     Role,
     foreign_reference,
+    foreign_references,
     referenced_role,
     shared_role,
 )
 from pipelines.rights.records.starting_points import starting_points
 
-CONSUMER = "__consumer"
-ROW = "__row"
 KEY = "__key"
 SUBJECT, PERSON, TRANSIT, REFERRER, REFERENCED, REFERENCE = (
     "subject",
@@ -55,6 +56,7 @@ SUBJECT, PERSON, TRANSIT, REFERRER, REFERENCED, REFERENCE = (
     "referenced",
     "reference",
 )
+_WHY = "__why"
 Pending = dict["_Lookup", dict[object, set[int]]]
 
 
@@ -80,7 +82,6 @@ class _Part:
 @dataclass
 class _Consumer:
     owner: Owner = field(default_factory=Owner)
-    seen: set[tuple[TableKey, str]] = field(default_factory=set)  # rows decided, whatever the role
     other_keys: dict[TableKey, dict[str, set[str]]] = field(default_factory=dict)
     left_out: dict[tuple[TableKey, str], int] = field(default_factory=lambda: defaultdict(int))
 
@@ -100,6 +101,7 @@ class Traversal:
         self.parts: dict[TableKey, list[_Part]] = defaultdict(list)
         self.asked: set[tuple[_Lookup, int, object]] = set()
         self.consumers: list[_Consumer] = []
+        self.decided = Decided()  # rows decided, whatever the role, per consumer
         self.refused: list[tuple[_Lookup, pa.Table]] = []  # referrers naming another's anchor, for now
         self.held: list[tuple[_Lookup, pa.Table]] = []  # holder rows referred to: owned or shared?
 
@@ -169,34 +171,40 @@ class Traversal:
         table, ref = lookup.table, lookup.ref
         assert ref is not None
         refs = self._refs_from(table)
-        held, reference = [], []
-        for index, (row, consumer) in enumerate(_rows(rows)):
-            owner = self.consumers[consumer].owner
-            role, why = referenced_role(
-                table, self.catalog.persons, self.catalog.holders, foreign_reference(owner, row, refs)
-            )
-            if role == "other_person":
-                self._left_out(consumer, table, why, row[ROW])
-                notes = self.consumers[consumer].other_keys.setdefault(ref.source, {})
-                for source_column, target_column in zip(ref.source_columns, ref.target_columns, strict=True):
-                    notes.setdefault(source_column, set()).add(str(row[target_column]))
-            elif role == "reference":
-                reference.append(index)
-            else:
-                held.append(index)
-        if held:
+        first = foreign_references([c.owner for c in self.consumers], rows, refs)
+        persons, holders = self.catalog.persons, self.catalog.holders
+        if table in persons:
+            roles = np.full(rows.num_rows, 0)  # 0: another person's, 1: held, 2: reference data
+        else:
+            roles = np.where(first >= 0, 0, 1 if table in holders else 2)
+        others = np.flatnonzero(roles == 0)
+        held, reference = np.flatnonzero(roles == 1), np.flatnonzero(roles == 2)
+        whys = []
+        for index, row in zip(others, rows.take(others).to_pylist(), strict=True):
+            foreign = refs[first[index]] if first[index] >= 0 else None
+            whys.append(referenced_role(table, persons, holders, foreign)[1])
+            notes = self.consumers[row[CONSUMER]].other_keys.setdefault(ref.source, {})
+            for source_column, target_column in zip(ref.source_columns, ref.target_columns, strict=True):
+                notes.setdefault(source_column, set()).add(str(row[target_column]))
+        self._leave_out(table, rows.take(others), whys)
+        if len(held):
             self.held.append((lookup, rows.take(held)))
-        if reference:
+        if len(reference):
             chosen = rows.take(reference)
             why = "reference data: no one's personal information, referred to by the consumer's rows"
             self._record(table, chosen, "reference", why, lookup.via)
             self._expand(REFERENCE, table, chosen, pending)
 
-    def _left_out(self, consumer: int, table: TableKey, why: str, digest: object) -> None:
-        state = self.consumers[consumer]
-        if (table, str(digest)) not in state.seen:
-            state.seen.add((table, str(digest)))
-            state.left_out[(table, why)] += 1
+    def _leave_out(self, table: TableKey, rows: pa.Table, whys: list[str]) -> None:
+        """Rows reached that are someone else's (`whys`: why, per row): counted once, never taken."""
+        if not rows.num_rows:
+            return
+        rows = self.decided.unseen(table, rows.append_column(_WHY, pa.array(whys, pa.string())))
+        self.decided.add(table, rows)
+        for consumer, why in zip(
+            rows.column(CONSUMER).to_pylist(), rows.column(_WHY).to_pylist(), strict=True
+        ):
+            self.consumers[consumer].left_out[(table, why)] += 1
 
     def _split_referrers(self, table: TableKey, rows: pa.Table) -> tuple[pa.Table, pa.Table]:
         anchors = {t for state in self.consumers for t in state.owner.anchors}
@@ -204,11 +212,7 @@ class Traversal:
         if not refs:  # names no table of anyone's subject rows: nothing to tell apart
             return rows, rows.slice(0, 0)
         named = rows.select([*dict.fromkeys(c for r in refs for c in r.source_columns), CONSUMER])
-        mask = [
-            foreign_reference(self.consumers[consumer].owner, row, refs) is None
-            for row, consumer in _rows(named)
-        ]
-        keep = pa.array(mask, pa.bool_())
+        keep = pa.array(foreign_references([c.owner for c in self.consumers], named, refs) < 0)
         return rows.filter(keep), rows.filter(pc.invert(keep))
 
     def _retry_refused(self) -> bool:
@@ -229,12 +233,15 @@ class Traversal:
         self._walk(pending)
         if not taken:
             for lookup, rows in self.refused:
+                whys = []
                 for row, consumer in _rows(rows):
                     ref = foreign_reference(
                         self.consumers[consumer].owner, row, self._refs_from(lookup.table)
                     )
-                    why = f"another consumer's record: {ref.describe() if ref else lookup.via} names someone else"
-                    self._left_out(consumer, lookup.table, why, row[ROW])
+                    whys.append(
+                        f"another consumer's record: {ref.describe() if ref else lookup.via} names someone else"
+                    )
+                self._leave_out(lookup.table, rows, whys)
         return taken
 
     def _resolve_held(self) -> Pending:
@@ -265,16 +272,24 @@ class Traversal:
             if not values:
                 continue
             found = self.stores[ref.source[0]].find(ref.source[1], ref.source_columns[0], values)
-            digests: dict[str, list[str]] = defaultdict(list)
-            for value, digest in zip(
-                key_array(found, ref.source_columns).to_pylist(), row_digest(found).to_pylist(), strict=True
-            ):
-                digests[str(value)].append(str(digest))
-            for index, (row, consumer) in enumerate(_rows(rows)):
-                owner = self.consumers[consumer].owner
-                theirs = digests.get(str(key_text(row, ref.target_columns)), [])
-                counts[index] += sum(1 for d in theirs if not owner.holds(ref.source, d))
+            others = referrers_not_theirs(
+                rows,
+                key_array(rows, ref.target_columns),
+                key_array(found, ref.source_columns),
+                row_digest(found),
+                self._theirs(ref.source),
+            )
+            counts = [n + more for n, more in zip(counts, others, strict=True)]
         return counts
+
+    def _theirs(self, table: TableKey) -> pa.Table | None:
+        """The (consumer, row) pairs of `table`'s rows that are their consumer's own."""
+        own = [
+            p.rows.select([CONSUMER, ROW])
+            for p in self.parts.get(table, [])
+            if p.role in ("subject", "owned")
+        ]
+        return pairs(pa.concat_tables(own)) if own else None
 
     def _from_rows(self, step: str, roles: tuple[str, ...]) -> Pending:
         pending = _pending()
@@ -378,27 +393,26 @@ class Traversal:
         return self._unseen(lookup.table, attributed)
 
     def _unseen(self, table: TableKey, rows: pa.Table) -> pa.Table:
-        keep, taken = [], set()
-        for consumer, digest in zip(
-            rows.column(CONSUMER).to_pylist(), rows.column(ROW).to_pylist(), strict=True
-        ):
-            key = (consumer, str(digest))
-            keep.append((table, key[1]) not in self.consumers[consumer].seen and key not in taken)
-            taken.add(key)
-        return rows.filter(pa.array(keep, pa.bool_()))
+        return self.decided.unseen(table, rows)
 
     def _record(self, table: TableKey, rows: pa.Table, role: Role, reason: str, via: str) -> None:
         rows = self._unseen(table, rows)
         if not rows.num_rows:
             return
         self.parts[table].append(_Part(rows, role, reason, via))
+        self.decided.add(table, rows)
+        if role not in ("subject", "owned"):
+            return
         ends = {key_name(r.target_columns): r.target_columns for r in self.references if r.target == table}
         columns = [*dict.fromkeys(c for end in ends.values() for c in end)]
-        for row, consumer in _rows(rows.select([*columns, ROW, CONSUMER])):
-            state = self.consumers[consumer]
-            state.seen.add((table, str(row[ROW])))
-            if role in ("subject", "owned"):
-                state.owner.add(table, str(row[ROW]), {n: key_text(row, end) for n, end in ends.items()})
+        if not columns:  # nothing refers to the table (a log): no values to keep
+            return
+        for row in rows.select([*columns, CONSUMER]).to_pylist():
+            owner = self.consumers[row[CONSUMER]].owner
+            for name, end in ends.items():
+                value = key_text(row, end)
+                if value is not None:
+                    owner.add(table, name, value)
 
     def _records(self, count: int) -> list[list[TableRecords]]:
         """Per consumer, their records: each table's parts split by consumer once (sorted), not
