@@ -52,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
     identities = _identities(args)
     passphrase = args.passphrase or _passphrase(args.passphrase_env)
     with console.steps("access") as bar:
-        console.step_reporter(bar)(f"{len(identities)} request(s)", 0)
+        report = console.step_reporter(bar)
+        report(f"{len(identities)} request(s)", 0)
         answers = answer_access(
             args.estate,
             identities,
@@ -62,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
             args.all_time,
             passphrase,
             cluster=args.cluster,
+            progress=lambda done, total: report(f"{done:,} of {total:,} requests answered", 0),
         )
     for answer in answers:
         rows = sum(answer.counts.values())

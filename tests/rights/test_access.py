@@ -11,6 +11,7 @@ import pytest
 
 from pipelines.cli import main
 from pipelines.demo_estate import DemoEstate
+from pipelines.rights.packages import access
 from tests.rights.truth import KEYS, consumer_rows, ids
 
 CUSTOMERS = [3, 17, 42, 88, 131]
@@ -183,7 +184,13 @@ def test_unreachable_store_is_one_line(
     assert code == 2 and "store 'crm': cannot connect" in err and "\n" not in err
 
 
-def test_batch_answers_every_request_in_one_pass(estate: DemoEstate, out: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("group", [None, 2], ids=["one pass", "passes of two"])
+def test_batch_answers_every_request_in_one_pass(
+    estate: DemoEstate, out: Path, tmp_path: Path, group: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch is read in groups (memory bounded by the group): the packages are the same."""
+    if group is not None:
+        monkeypatch.setattr(access, "GROUP", group)
     emails = [email_of(estate, c) for c in CUSTOMERS[:3]]
     listing = tmp_path / "emails.txt"
     listing.write_text("# requests received today\n" + "\n".join(emails) + "\n")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,8 @@ from pipelines.rights.records.graph import Catalog
 from pipelines.rights.records.identity import parse_identity
 from pipelines.rights.records.lookback import request_period, within
 from pipelines.rights.records.sources import load_catalog
+
+GROUP = 500  # requests found in one pass: on the 100M-session estate 1,000 took 3.9 GB, 500 2.5 GB
 
 
 @dataclass(frozen=True)
@@ -46,12 +48,14 @@ def answer_access(
     passphrase: str | None = None,
     today: dt.date | None = None,
     cluster: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[AccessAnswer]:
-    """Answer one or many access requests in one pass over the estate.
+    """Answer one or many access requests: one pass over the estate per group of GROUP requests.
 
     The whole-store read (free text searched for every consumer's identifiers) runs on `cluster`
     (`pipelines.engine.cluster_for`: asked, else the estate's `compute.cluster`, else this process);
-    the packages are built here.
+    the packages are built here, each group's written before the next group is read, so memory
+    is bounded by the group, not by the batch. `progress(answered, total)` after each group.
     """
     period = request_period(today or dt.date.today(), lookback_days, all_time)  # checked before any work
     estate = load_estate(estate_file)
@@ -61,19 +65,16 @@ def answer_access(
     meanings = {f"{s}.{t}": columns for (s, t), columns in catalog.meanings.items()}
     facts = facts_of(estate)
     answers = []
-    for request in _requests(estate, catalog, identities, period, cluster):
-        package = write_package(request, meanings, facts, notice, categories, out, passphrase)
-        counts = {r.key: r.rows.num_rows for r in request.tables}
-        log_request(out, request, "access", outcome="complied", detail={"rows": sum(counts.values())})
-        answers.append(
-            AccessAnswer(
-                request.request_id,
-                package,
-                period,
-                counts,
-                tuple(catalog.unreadable),
+    for start in range(0, len(identities), GROUP):
+        for request in _requests(estate, catalog, identities[start : start + GROUP], period, cluster):
+            package = write_package(request, meanings, facts, notice, categories, out, passphrase)
+            counts = {r.key: r.rows.num_rows for r in request.tables}
+            log_request(out, request, "access", outcome="complied", detail={"rows": sum(counts.values())})
+            answers.append(
+                AccessAnswer(request.request_id, package, period, counts, tuple(catalog.unreadable))
             )
-        )
+        if progress is not None:
+            progress(len(answers), len(identities))
     return answers
 
 
