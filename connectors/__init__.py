@@ -1,5 +1,6 @@
 """Connectors: the estate file, and one Store interface over SQL databases and folders of files."""
 
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -41,6 +42,7 @@ def open_store(name: str, config: StoreConfig) -> Store:
 
 
 _KEPT: ContextVar[dict[tuple[str, str], Store] | None] = ContextVar("kept_stores", default=None)
+_OPENING = threading.Lock()  # tasks on threads share the kept stores: each is opened once
 
 
 def open_estate_store(estate_file: str, name: str) -> Store:
@@ -50,10 +52,11 @@ def open_estate_store(estate_file: str, name: str) -> Store:
     kept = _KEPT.get()
     if kept is None:
         return open_store(name, load_estate(estate_file).stores[name])
-    store = kept.get((estate_file, name))
-    if store is None:
-        store = kept[(estate_file, name)] = open_store(name, load_estate(estate_file).stores[name])
-        store.kept = True
+    with _OPENING:
+        store = kept.get((estate_file, name))
+        if store is None:
+            store = kept[(estate_file, name)] = open_store(name, load_estate(estate_file).stores[name])
+            store.kept = True
     return store
 
 

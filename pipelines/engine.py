@@ -4,12 +4,15 @@
 - `tcp://HOST:PORT`: an existing dask scheduler (its workers must have this package installed);
 - `None`: a LocalCluster of one single-threaded worker process per core (or `workers`), started
   and stopped here, listening on 127.0.0.1 only, without a dashboard;
-- `"none"`: no cluster, every task in this process, one after another (tests, debugging).
+- `"none"`: no cluster, every task in this process, one after another (tests, debugging), or on
+  `threads` threads where the caller asks (a deletion's residue search: SQLite and Arrow release
+  the GIL, so one thread reads a database while another reads Parquet).
 Each task is a picklable description of its work (it opens its store itself); results are small.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import uuid
@@ -41,13 +44,17 @@ def run_tasks(
     workers: int | None = None,
     progress: Progress | None = None,
     client: Any = None,
+    threads: int = 1,
 ) -> list[Result]:
     """`function(task)` for every task, on the cluster named (or on `client`, one `started` before);
-    the results in the order of `tasks`."""
+    the results in the order of `tasks`. `threads`: in this process, the tasks run on that many
+    threads (a function safe to run side by side on shared stores)."""
     report = progress or (lambda done, total: None)
     if cluster == IN_PROCESS:
-        results = []
         with keeping_stores():  # the tasks share their stores' listings
+            if threads > 1 and len(tasks) > 1:
+                return _threaded(function, tasks, threads, report)
+            results = []
             for done, task in enumerate(tasks, start=1):
                 results.append(function(task))
                 report(done, len(tasks))
@@ -71,6 +78,24 @@ def started(cluster: str | None, workers: int | None, warm: Callable[[], object]
         for worker in client.scheduler_info()["workers"]:
             fire_and_forget(client.submit(warm, pure=False, workers=[worker], allow_other_workers=False))  # type: ignore[no-untyped-call]
         yield client
+
+
+def _threaded(
+    function: Callable[[Task], Result], tasks: Sequence[Task], threads: int, report: Progress
+) -> list[Result]:
+    """Each task in a copy of this context (the stores `keeping_stores` keeps), on a pool of threads."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ccpa-task") as pool:
+        futures = {
+            pool.submit(contextvars.copy_context().run, function, task): index
+            for index, task in enumerate(tasks)
+        }
+        results: dict[int, Result] = {}
+        for done, future in enumerate(as_completed(futures), start=1):
+            results[futures[future]] = future.result()
+            report(done, len(tasks))
+    return [results[index] for index in range(len(tasks))]
 
 
 def _gathered(

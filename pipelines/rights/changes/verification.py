@@ -8,8 +8,9 @@ column flagged as an identifier is asked for the values exactly (the store's ind
 every other text-like column is scanned: the store returns the rows where an identifier may occur
 (`TextMatch`: a database is asked with LIKEs, Parquet columns of a few values are matched per
 distinct value), `re` keeps the whole-token matches; that scan runs split by split on the engine
-(`pipelines.engine`: in this process unless a cluster is named), each task carrying only the
-consumer's identifiers and its split, and the counts are added up here. Whatever is found is
+(`pipelines.engine`: in this process on a thread per core, unless a cluster is named), while the
+flagged columns are asked here; each task carries only the consumer's identifiers and its split,
+and the counts are added up here. Whatever is found is
 residue, named by table and column with its count, never its value; rows retained whole under an
 exemption are reported as such, and a materialized view that still holds the consumer is named
 with the statement that refreshes it.
@@ -17,8 +18,12 @@ with the statement that refreshes it.
 
 from __future__ import annotations
 
+import contextvars
+import os
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -77,33 +82,48 @@ def find_residue(
     values = tuple(sorted(identifiers | {identity.value}, key=len, reverse=True))
     estate_file = str(estate.path.resolve())  # what a task opens its store from
     exact = set(catalog.columns_holding(IDENTIFYING))
-    counts: dict[tuple[str, str], dict[str, int]] = {}
-    tables: list[tuple[str, TableInfo]] = []
+    tables: list[tuple[str, TableInfo, list[str]]] = []
     tasks: list[ResidueTask] = []
     for name, store in stores.items():
         for info in store.tables():
             if info.unreadable or f"{name}.{info.name}" in catalog.unreadable:
                 continue
-            tables.append((name, info))
             flagged = [c for c in info.column_names if ((name, info.name), c) in exact]
-            counts[(name, info.name)] = {
-                c: _exact_rows(catalog, store, info, c, list(values)) for c in flagged
-            }
+            tables.append((name, info, flagged))
             scanned = [c.name for c in info.columns if text_like(c.type) and c.name not in flagged]
             scanned = [c for c in scanned if c not in info.partitioning and _may_hold(catalog, name, info, c)]
             if scanned:
                 encoded = tuple(c for c in scanned if not _free_text(catalog, name, info, c))
                 tasks += _residue_tasks(estate_file, store, info.name, tuple(scanned), values, encoded)
     where = cluster_for(cluster, estate.compute.cluster)
-    with keeping_stores(estate_file, stores):  # in this process, the request's stores
-        found = run_tasks(residue_in_split, tasks, where, estate.compute.workers)
+    with keeping_stores(estate_file, stores), ThreadPoolExecutor(1, "ccpa-residue") as background:
+        # the scan runs on its threads (or the cluster) while the identifier columns are asked here
+        scanning = background.submit(
+            contextvars.copy_context().run,
+            partial(run_tasks, threads=_threads(estate)),
+            residue_in_split,
+            tasks,
+            where,
+            estate.compute.workers,
+        )
+        counts = {
+            (name, info.name): {c: _exact_rows(catalog, stores[name], info, c, list(values)) for c in flagged}
+            for name, info, flagged in tables
+        }
+        found = scanning.result()
     _add_scanned(counts, tasks, found)
     return [
         Residue(name, info.name, column, rows, _why(estate, name, info))
-        for name, info in tables
+        for name, info, _ in tables
         for column, rows in counts[(name, info.name)].items()
         if rows
     ]
+
+
+def _threads(estate: Estate) -> int:
+    """In this process, the splits are read on a thread per core (or per worker the estate names):
+    a database's LIKEs and Parquet's decoding both release the GIL."""
+    return estate.compute.workers or os.cpu_count() or 1
 
 
 def _residue_tasks(
