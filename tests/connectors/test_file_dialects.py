@@ -157,6 +157,29 @@ def test_parquet_rewrite_keeps_schema_codecs_and_row_groups(tmp_path: Path) -> N
     assert after.read()["id"].to_pylist() == [0, 3, 4, 5, 6, 7, 8, 10, 11]
 
 
+def test_parquet_rewrite_writes_plain_only_the_columns_of_mostly_distinct_values(tmp_path: Path) -> None:
+    """A dictionary of a unique id holds every value again: the rewrite drops it (twice as fast to
+    write a session file); a column of few values keeps its dictionary, as written."""
+    rows = 1_000
+    table = pa.table(
+        {
+            "session_id": pa.array(range(rows), pa.int64()),
+            "imsi": [f"31015000000{i % 7:04d}" for i in range(rows)],
+        }
+    )
+    path = tmp_path / "sessions.parquet"
+    pq.write_table(table, path, row_group_size=500, compression="zstd")
+    store_at(tmp_path).apply(
+        [TableChange("sessions", ("session_id",), deletes=pa.table({"session_id": [5]}))]
+    )
+    after = pq.ParquetFile(path).metadata
+    for group in range(after.num_row_groups):
+        unique, few = after.row_group(group).column(0), after.row_group(group).column(1)
+        assert not unique.has_dictionary_page and few.has_dictionary_page
+        assert unique.compression == few.compression == "ZSTD"
+    assert pq.read_table(path).num_rows == rows - 1
+
+
 @pytest.mark.parametrize(
     ("text", "records"),
     [
