@@ -76,7 +76,7 @@ def plan_change(layout: TableLayout, dataset: ds.Dataset, change: TableChange) -
     relative = {f.path: f.relative for f in layout.files}
     edits = []
     for fragment in dataset.get_fragments(filter=candidates):
-        if not fragment.scanner(schema=schema, filter=candidates, columns=[]).count_rows():
+        if not _may_hold(fragment, schema, candidates):
             continue
         read = dict.fromkeys([*key, *(set_target(c) for c in set_columns)])
         rows = fragment.to_table(schema=schema, columns=list(read), use_threads=False)
@@ -84,6 +84,15 @@ def plan_change(layout: TableLayout, dataset: ds.Dataset, change: TableChange) -
         if edit.deleted or edit.updated:
             edits.append(edit)
     return ChangePlan(updates, set_columns, tuple(edits))
+
+
+def _may_hold(fragment: ds.Fragment, schema: pa.Schema, candidates: ds.Expression) -> bool:
+    """Whether a file may hold rows of the change: a Parquet file unless its row groups' statistics
+    rule the keys out (its key columns are read next, once: counting the matches first read them
+    twice); any other file if a row matches."""
+    if isinstance(fragment, ds.ParquetFileFragment):
+        return bool(fragment.subset(filter=candidates, schema=schema).num_row_groups)
+    return bool(fragment.scanner(schema=schema, filter=candidates, columns=[]).count_rows())
 
 
 def _checked_columns(
