@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import NEW_VALUE, Store, TableInfo
-from connectors.text_match import rough_patterns, text_leaves
+from connectors.text_match import TextMatch, rough_patterns, text_leaves
 from pipelines.rights.records.graph import IDENTIFYING, Catalog, TableKey
 from pipelines.rights.records.identifiers import identifier_pattern
 from pipelines.rights.records.link_keys import row_digest
@@ -47,7 +47,7 @@ def document_edits(
         if info is None or info.kind == "view" or info.unreadable or column not in info.column_names:
             continue
         key = tuple(info.primary_key) or tuple(c.name for c in info.columns if _scalar(c.type))
-        found = _holding(stores[table[0]], info, key, column, search)
+        found = _holding(stores[table[0]], info, key, column, search, values)
         if not info.primary_key and found.num_rows:
             found = _named_alone(found, stores[table[0]], info, key, column)
         if table in planned and found.num_rows:
@@ -64,10 +64,19 @@ def document_edits(
     return edits
 
 
-def _holding(store: Store, info: TableInfo, key: Sequence[str], column: str, search: TextSearch) -> pa.Table:
+def _holding(
+    store: Store, info: TableInfo, key: Sequence[str], column: str, search: TextSearch, values: Sequence[str]
+) -> pa.Table:
+    """The rows whose `column` holds one of the values as a whole token, read split by split with
+    the rough match asked of the store (a database's LIKEs: the 100k customers' phones were read
+    whole for every deletion, 0.4 s)."""
     read = list(dict.fromkeys([*key, column]))
+    matching = TextMatch((column,), tuple(values))
     parts = []
-    for batch in store.scan(info.name, read):
+    batches = (
+        b for split in store.splits(info.name) for b in store.scan_split(split, read, matching=matching)
+    )
+    for batch in batches:
         rows: set[int] = set()
         for texts, parents in text_leaves(batch.column(read.index(column))):
             rows.update(pc.take(parents, search.rows(texts)).to_pylist())
