@@ -209,10 +209,11 @@ class Store(ABC):
         matching: TextMatch | None = None,
     ) -> Iterator[pa.RecordBatch]:
         """Every row of one split, as `scan` reads the whole table. The text columns named in
-        `encoded` may come dictionary-encoded where the store holds them so (Parquet): each row
-        group's distinct values once and an index per row, when only the distinct values matter.
-        `matching`: only the rows it keeps (`TextMatch.rows`; its columns among `columns`), which a
-        database is asked for first."""
+        `encoded` are expected to hold few values: they may come dictionary-encoded where the
+        store holds them so (Parquet: each row group's distinct values once and an index per row),
+        and a match over them may be answered from their distinct values (SQLite:
+        `connectors._sql_few_values`). `matching`: only the rows it keeps (`TextMatch.rows`; its
+        columns among `columns`), which a database is asked for first."""
         batches = self.scan(split.table, columns, batch_size)
         return matching.kept(batches) if matching else batches
 

@@ -20,6 +20,7 @@ from connectors._sql_arrow import BatchBuilder
 from connectors._sql_catalog import SqlTable, reflect, table_names
 from connectors._sql_changes import apply_change, check_change
 from connectors._sql_errors import reason as _reason
+from connectors._sql_few_values import few_value_conditions
 from connectors._sql_sampling import CHUNK, chunks, sample_rows
 from connectors._sql_splits import key_splits, split_condition
 from connectors._sql_stats import fingerprint, flush_counters
@@ -93,10 +94,31 @@ class SqlStore(Store):
         where = split_condition(target, split)
         if matching is None:
             return self._stream(target, names, batch_size, where)
-        candidates = prefilter(target, matching, self._engine.dialect.name, self._like_folds_case())
+        candidates = self._candidates(target, matching, encoded, where)
         if candidates is not None:
             where = candidates if where is None else sa.and_(where, candidates)
         return matching.kept(self._stream(target, names, batch_size, where))
+
+    def _candidates(
+        self,
+        target: SqlTable,
+        matching: TextMatch,
+        encoded: Sequence[str],
+        where: sa.ColumnElement[Any] | None,
+    ) -> sa.ColumnElement[bool] | None:
+        """The rows that may match: a column of few values by the values that match
+        (`_sql_few_values`), the others by the LIKE prefilter; None: every row."""
+        with self._failures(f"read table {target.info.name!r}"), self._engine.connect() as conn:
+            few = few_value_conditions(conn, target, matching, encoded, where)
+        rest = TextMatch(tuple(c for c in matching.columns if c not in few), matching.values)
+        likes = (
+            prefilter(target, rest, self._engine.dialect.name, self._like_folds_case())
+            if rest.columns
+            else None
+        )
+        if rest.columns and likes is None:
+            return None
+        return sa.or_(*few.values(), *([likes] if likes is not None else []))
 
     def find(
         self,

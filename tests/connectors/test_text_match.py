@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
+from connectors import _sql_few_values
 from connectors._sql_text_match import MAX_VALUES, like_pattern
 from connectors.estate import FilesStoreConfig
 from connectors.files import FileStore
@@ -64,22 +65,44 @@ def test_re2_folds_no_plain_character_but_k_and_s_beyond_ascii() -> None:
 
 
 @ALL
-def test_pushed_match_keeps_what_the_full_read_keeps(notes: tuple[SqlStore, list[str]]) -> None:
+@pytest.mark.parametrize("few", [False, True], ids=["likes", "few-values"])
+def test_pushed_match_keeps_what_the_full_read_keeps(notes: tuple[SqlStore, list[str]], few: bool) -> None:
+    """`few`: every text column named as of few values (SQLite answers from their distinct values)."""
     store, names = notes
     for name in names:
         columns = tuple(c.name for c in store.table(name).columns if text_like(c.type))
+        encoded = columns if few else ()
         for value in tx.VALUES:
             for chosen in [*((c,) for c in columns), columns]:
                 match = TextMatch(chosen, (value,))
-                assert _kept(store, name, match, pushed=True) == _kept(store, name, match, pushed=False), (
-                    name,
-                    chosen,
-                    value,
-                )
+                pushed = _kept(store, name, match, pushed=True, encoded=encoded)
+                assert pushed == _kept(store, name, match, pushed=False), (name, chosen, value)
         every = TextMatch(columns, tx.VALUES)
-        found = _kept(store, name, every, pushed=True)
+        found = _kept(store, name, every, pushed=True, encoded=encoded)
         assert found == _kept(store, name, every, pushed=False)
         assert len(found) >= len(tx.BODIES) - 3  # the awkward rows, not the filler
+
+
+@live("sqlite")
+@pytest.mark.parametrize("few_values", [1_000, 5], ids=["few", "many"])
+def test_a_column_of_few_values_is_asked_for_its_values_not_liked(
+    notes: tuple[SqlStore, list[str]], few_values: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A column of at most FEW distinct values in the split: its distinct values are matched here
+    and the rows asked for by value; past FEW it keeps its LIKEs. Either way, what the full read keeps."""
+    monkeypatch.setattr(_sql_few_values, "FEW", few_values)
+    store, names = notes
+    match = TextMatch(("tag",), ("ann.blackburn@gmail.com", "INFO"))
+    with tx.statements_sent(store.engine) as sent:
+        found = _kept(store, names[0], match, pushed=True, rows=1_000, encoded=("tag",))
+    assert found and found == _kept(store, names[0], match, pushed=False)
+    assert any("DISTINCT" in statement.upper() for statement, _ in sent)
+    (statement, parameters) = sent[-1]
+    if few_values == 5:
+        assert " LIKE " in statement.upper()
+    else:
+        assert " LIKE " not in statement.upper() and " IN (" in statement.upper()
+        assert tx.rows_returned(store.engine, statement, parameters) == len(found)  # exactly those
 
 
 @ALL
@@ -108,13 +131,20 @@ def test_many_values_read_the_split_whole(notes: tuple[SqlStore, list[str]]) -> 
     assert _kept(store, names[0], fewer, pushed=True) == _kept(store, names[0], fewer, pushed=False)
 
 
-def _kept(store: SqlStore, table: str, match: TextMatch, pushed: bool, rows: int = 100) -> list[int]:
+def _kept(
+    store: SqlStore,
+    table: str,
+    match: TextMatch,
+    pushed: bool,
+    rows: int = 100,
+    encoded: tuple[str, ...] = (),
+) -> list[int]:
     """The ids of the rows kept, split by split: asked of the database, or matched on a full read."""
     found = []
     read = ["id", *match.columns]
     for split in store.splits(table, rows):
         if pushed:
-            batches = store.scan_split(split, read, matching=match)
+            batches = store.scan_split(split, read, encoded=encoded, matching=match)
         else:
             batches = match.kept(store.scan_split(split, read))
         found += [i for batch in batches for i in batch.column("id").to_pylist()]

@@ -5,8 +5,8 @@ metacharacters in the text and in the values (`%`, `_`, `\\`, `!`), the Kelvin s
 s (RE2 folds them to k and s), accented capitals (SQLite's lower leaves them), a Turkish
 collation (lowers I to a dotless i), JSON documents whose text the driver rewrites (escapes,
 decimals Python writes as `1e-07`), a value only inside a nested JSON path, arrays, NULLs, a
-60,000-character text, a REAL, a BLOB and a NUL character where text was expected (SQLite), and
-many rows holding nothing.
+60,000-character text, a REAL, a BLOB and a NUL character where text was expected (SQLite, in a
+column of no type and in a TEXT one), and many rows holding nothing.
 On PostgreSQL the table lives in a schema of its own; each database also has a view of it (and
 PostgreSQL a materialized view).
 """
@@ -86,7 +86,7 @@ VALUES = (
 NAMES = {"sqlite": "notes", "postgresql": "crm.notes", "mysql": "notes"}
 
 _TABLES = {
-    "sqlite": "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT, tag VARCHAR(40), doc JSON, loose)",
+    "sqlite": "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT, tag VARCHAR(40), doc JSON, loose, typed TEXT)",
     "postgresql": (
         "CREATE COLLATION crm.loose (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
         "CREATE TYPE crm.mood AS ENUM ('INFO', 'other')",
@@ -147,7 +147,8 @@ def _row(i: int, dialect: str) -> dict[str, Any]:
     row: dict[str, Any] = {"id": i + 1, "body": body, "tag": body[:40] if body else body}
     document = _pick(DOCUMENT_TEXTS, i)
     if dialect == "sqlite":
-        row.update(doc=document if i != 7 else 0.30000000000000004, loose=_pick(LOOSE, i))
+        loose = _pick(LOOSE, i)  # `typed` stores the numbers as text, the BLOB and the NUL as they are
+        row.update(doc=document if i != 7 else 0.30000000000000004, loose=loose, typed=loose)
     elif dialect == "postgresql":
         array = _pick(ARRAYS, i)
         row.update(
