@@ -225,8 +225,8 @@ def _writer_options(meta: pq.FileMetaData, first: pa.Table | None = None) -> dic
 def _mostly_distinct(rows: pa.Table | None, column: str) -> bool:
     """Whether a top-level column holds more than DISTINCT_SHARE distinct values per row: its
     dictionary would hold nearly every value again, before the writer falls back to plain pages
-    anyway. Writing such columns (ids, instants, coordinates) plain made rewriting a 32k-row
-    session file twice as fast (42 -> 22 ms) and the file 18% smaller."""
+    anyway. Writing such columns (ids, instants, coordinates) plain took rewriting a 32k-row
+    session file from 42 to 26 ms, and the file from 1.70 to 1.32 MB."""
     if rows is None or column not in rows.column_names or rows.num_rows < DISTINCT_ROWS:
         return False
     try:

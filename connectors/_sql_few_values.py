@@ -32,19 +32,26 @@ FEW = 1_000
 Condition = sa.ColumnElement[bool]
 
 
+def few_value_columns(
+    dialect: str, table: SqlTable, matching: TextMatch, encoded: Sequence[str]
+) -> list[str]:
+    """The match's columns that may be answered from their distinct values (none: ask no database)."""
+    if dialect != "sqlite":
+        return []
+    return [c for c in matching.columns if c in encoded and _plain_text(table, c)]
+
+
 def few_value_conditions(
     conn: Connection,
     table: SqlTable,
     matching: TextMatch,
-    encoded: Sequence[str],
+    columns: Sequence[str],
     where: Condition | None,
 ) -> dict[str, Condition]:
-    """Per encoded column of the match holding at most FEW distinct values in the split: the
+    """Per column of `few_value_columns` holding at most FEW distinct values in the split: the
     condition keeping exactly its rows whose value matches."""
-    if conn.dialect.name != "sqlite":
-        return {}
     conditions = {}
-    for column in (c for c in matching.columns if c in encoded and _plain_text(table, c)):
+    for column in columns:
         exact = table.clause.c[column].collate("BINARY")
         statement = sa.select(exact).select_from(table.clause).distinct().limit(FEW + 1)
         values = [row[0] for row in conn.execute(statement if where is None else statement.where(where))]

@@ -20,7 +20,7 @@ from connectors._sql_arrow import BatchBuilder
 from connectors._sql_catalog import SqlTable, reflect, table_names
 from connectors._sql_changes import apply_change, check_change
 from connectors._sql_errors import reason as _reason
-from connectors._sql_few_values import few_value_conditions
+from connectors._sql_few_values import few_value_columns, few_value_conditions
 from connectors._sql_sampling import CHUNK, chunks, sample_rows
 from connectors._sql_splits import key_splits, split_condition
 from connectors._sql_stats import fingerprint, flush_counters
@@ -108,17 +108,16 @@ class SqlStore(Store):
     ) -> sa.ColumnElement[bool] | None:
         """The rows that may match: a column of few values by the values that match
         (`_sql_few_values`), the others by the LIKE prefilter; None: every row."""
-        with self._failures(f"read table {target.info.name!r}"), self._engine.connect() as conn:
-            few = few_value_conditions(conn, target, matching, encoded, where)
+        few: dict[str, sa.ColumnElement[bool]] = {}
+        asked = few_value_columns(self._engine.dialect.name, target, matching, encoded)
+        if asked:
+            with self._failures(f"read table {target.info.name!r}"), self._engine.connect() as conn:
+                few = few_value_conditions(conn, target, matching, asked, where)
         rest = TextMatch(tuple(c for c in matching.columns if c not in few), matching.values)
-        likes = (
-            prefilter(target, rest, self._engine.dialect.name, self._like_folds_case())
-            if rest.columns
-            else None
-        )
-        if rest.columns and likes is None:
-            return None
-        return sa.or_(*few.values(), *([likes] if likes is not None else []))
+        if not rest.columns:
+            return sa.or_(*few.values())
+        likes = prefilter(target, rest, self._engine.dialect.name, self._like_folds_case())
+        return None if likes is None else sa.or_(*few.values(), likes)
 
     def find(
         self,
